@@ -1,0 +1,114 @@
+//! The command line: global options, the subcommand list, and dispatch to one small file per
+//! command. Each command file parses its arguments, calls `crate::ops`, and renders the report.
+
+mod agent;
+mod history;
+mod peek;
+mod peers;
+mod prompt;
+mod register;
+mod respond;
+mod send;
+
+use crate::error::Result;
+use crate::ops::Ctx;
+use crate::output::{ColorChoice, Out};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+const ABOUT: &str = "Let AI coding sessions in tmux panes talk to each other";
+const LONG_ABOUT: &str = "\
+sb (session bridge) lets several AI coding sessions, each in its own tmux pane under a role name such \
+as gestor, dev or reviewer, talk to each other directly: `send` pastes a message into a peer's prompt \
+as a new user turn, `detect` reads whether the peer is busy, idle or waiting on a menu, `respond` \
+answers a menu, and every message is logged. `sb mcp` serves the same operations as MCP tools.";
+const EXAMPLES: &str = "\
+Examples:
+  sb register dev                      # inside the dev session's pane
+  sb send dev 'take issue #14'         # paste into dev's prompt and press Enter
+  sb detect dev                        # busy, idle, waiting_select (with the options), ...
+  sb respond dev 1                     # choose option 1 of dev's open menu
+  sb history --limit 5
+
+Exit status: 0 ok, 1 runtime failure, 2 usage error, 3 unknown role or prompt, 4 tmux or the \
+peer's pane unavailable, 5 timed out, 6 refused by the send guard.";
+
+#[derive(Debug, Parser)]
+#[command(name = "sb", version, about = ABOUT, long_about = LONG_ABOUT, after_help = EXAMPLES)]
+#[command(propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub cmd: Cmd,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Print one JSON document instead of text for people
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// When to colour the output
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+    /// tmux server socket (tmux -S) [env: SB_TMUX_SOCKET; default: tmux's own, honouring $TMUX]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub socket: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    Register(register::RegisterArgs),
+    Unregister(register::UnregisterArgs),
+    Peers(peers::PeersArgs),
+    Send(send::SendArgs),
+    Peek(peek::PeekArgs),
+    Respond(respond::RespondArgs),
+    History(history::HistoryArgs),
+    Inbox(history::InboxArgs),
+    #[command(subcommand)]
+    Prompt(prompt::PromptCmd),
+    /// A small scripted terminal agent for tests and the demo
+    #[command(hide = true)]
+    Agent(agent::AgentArgs),
+}
+
+impl Global {
+    pub fn out(&self) -> Out {
+        Out::new(self.json, self.color)
+    }
+
+    /// The operation context: state dir and tmux socket from flags, then environment.
+    pub fn ctx(&self) -> Result<Ctx> {
+        let socket = self.socket.clone().or_else(|| {
+            std::env::var_os("SB_TMUX_SOCKET")
+                .filter(|s| !s.is_empty())
+                .map(PathBuf::from)
+        });
+        Ctx::new(self.state_dir.clone(), socket)
+    }
+}
+
+/// Run a parsed command line. Ok(exit code) for outcomes that are not errors.
+pub fn dispatch(cli: Cli) -> Result<u8> {
+    let g = &cli.global;
+    let out = g.out();
+    let io = |r: std::io::Result<()>| r.map_err(crate::error::SbError::from_io);
+    match cli.cmd {
+        Cmd::Register(a) => io(register::run(&g.ctx()?, out, a)?)?,
+        Cmd::Unregister(a) => io(register::run_unregister(&g.ctx()?, out, a)?)?,
+        Cmd::Peers(a) => io(peers::run(&g.ctx()?, out, a)?)?,
+        Cmd::Send(a) => io(send::run(&g.ctx()?, out, a)?)?,
+        Cmd::Peek(a) => io(peek::run(&g.ctx()?, out, a)?)?,
+        Cmd::Respond(a) => io(respond::run(&g.ctx()?, out, a)?)?,
+        Cmd::History(a) => io(history::run(&g.ctx()?, out, a)?)?,
+        Cmd::Inbox(a) => io(history::run_inbox(&g.ctx()?, out, a)?)?,
+        Cmd::Prompt(c) => io(prompt::run(&g.ctx()?, out, c)?)?,
+        Cmd::Agent(a) => return agent::run(a),
+    }
+    Ok(0)
+}

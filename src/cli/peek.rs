@@ -1,0 +1,22 @@
+//! `sb peek`: print the last lines of a peer's pane.
+
+use crate::error::Result;
+use crate::ops::{Ctx, peek};
+use crate::output::Out;
+use clap::Args;
+
+/// Show the last lines of a peer's screen and scrollback
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  sb peek dev\n  sb peek dev --lines 200 | less")]
+pub struct PeekArgs {
+    /// Role to look at
+    pub role: String,
+    /// How many lines
+    #[arg(long, short = 'n', default_value_t = peek::DEFAULT_LINES)]
+    pub lines: usize,
+}
+
+pub fn run(ctx: &Ctx, out: Out, a: PeekArgs) -> Result<std::io::Result<()>> {
+    let r = peek::peek(ctx, &a.role, Some(a.lines))?;
+    Ok(out.emit(&r, |r| r.text.clone()))
+}

@@ -1,0 +1,53 @@
+//! `sb register` and `sb unregister`.
+
+use crate::error::Result;
+use crate::ops::{Ctx, register};
+use crate::output::{Out, note};
+use clap::Args;
+
+/// Bind a role to a tmux pane (the current one by default)
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  sb register dev             # inside the dev session's pane ($TMUX_PANE)\n  sb register reviewer --pane %5"
+)]
+pub struct RegisterArgs {
+    /// Role name: 1-64 characters of A-Z a-z 0-9 . _ -
+    pub role: String,
+    /// tmux pane id such as %3 [default: $TMUX_PANE]
+    #[arg(long, value_name = "%N")]
+    pub pane: Option<String>,
+}
+
+/// Forget a role
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  sb unregister reviewer")]
+pub struct UnregisterArgs {
+    /// Role name
+    pub role: String,
+}
+
+pub fn run(ctx: &Ctx, out: Out, a: RegisterArgs) -> Result<std::io::Result<()>> {
+    let r = register::register(ctx, &a.role, a.pane.as_deref())?;
+    if !out.json {
+        let moved = r
+            .previous_pane
+            .as_ref()
+            .map(|p| format!(" (was {p})"))
+            .unwrap_or_default();
+        note(&format!(
+            "registered {} on pane {}{moved} (session {}, window {})",
+            r.role, r.entry.pane, r.entry.session, r.entry.window
+        ));
+        return Ok(Ok(()));
+    }
+    Ok(out.emit(&r, |_| String::new()))
+}
+
+pub fn run_unregister(ctx: &Ctx, out: Out, a: UnregisterArgs) -> Result<std::io::Result<()>> {
+    let r = register::unregister(ctx, &a.role)?;
+    if !out.json {
+        note(&format!("unregistered {} (pane {})", r.role, r.pane));
+        return Ok(Ok(()));
+    }
+    Ok(out.emit(&r, |_| String::new()))
+}

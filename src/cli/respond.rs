@@ -1,0 +1,37 @@
+//! `sb respond`: send raw keys to a peer (to answer a menu).
+
+use crate::error::Result;
+use crate::ops::{Ctx, respond};
+use crate::output::{Out, note};
+use clap::Args;
+
+/// Send keys to a peer, e.g. to choose an option of its open menu
+///
+/// Keys are tmux key names (Enter, Escape, Tab, BTab, Space, BSpace, Up, Down, Left, Right, Home,
+/// End, PageUp, PageDown, F1..F12, C-x, M-x), single characters, or aliases (esc, return, up,
+/// down, tab, space, backspace, ctrl-c). All are checked before any is sent.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  sb respond dev 1             # pick option 1 (a digit selects and confirms)\n  sb respond dev Down Enter\n  sb respond dev esc"
+)]
+pub struct RespondArgs {
+    /// Role whose pane gets the keys
+    pub role: String,
+    /// Keys to send, in order
+    #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+    pub keys: Vec<String>,
+}
+
+pub fn run(ctx: &Ctx, out: Out, a: RespondArgs) -> Result<std::io::Result<()>> {
+    let r = respond::respond(ctx, &a.role, &a.keys)?;
+    if !out.json {
+        note(&format!(
+            "sent {} to {} (pane {})",
+            r.keys.join(" "),
+            r.role,
+            r.pane
+        ));
+        return Ok(Ok(()));
+    }
+    Ok(out.emit(&r, |_| String::new()))
+}

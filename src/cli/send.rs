@@ -1,0 +1,102 @@
+//! `sb send`: paste a message into a peer's prompt.
+
+use crate::error::{Result, SbError};
+use crate::ops::{Ctx, send};
+use crate::output::{Out, note};
+use clap::Args;
+use std::io::Read;
+
+/// Send a message into a peer's prompt as a new user turn
+///
+/// The text is pasted as one bracketed paste (multi-line text and quotes intact), prefixed with
+/// `[from:ROLE] `, and submitted with Enter. Before typing, sb reads the peer's screen: it never
+/// types into an open menu or over unsent text (exit 6; the message is logged as undelivered).
+/// Text starting with `/` (`/clear`, `/compact`) is sent as a slash command, without the prefix.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  sb send dev 'take issue #14'\n  git diff | sb send reviewer -\n  sb send dev /clear\n  sb send dev --when-ready=5m 'next: issue #15'"
+)]
+pub struct SendArgs {
+    /// Recipient role
+    pub to: String,
+    /// The message; `-` reads it from stdin. Several words are joined with spaces
+    #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+    pub text: Vec<String>,
+    /// Sender role [default: the role of this pane ($TMUX_PANE), else `user`]
+    #[arg(long, value_name = "ROLE")]
+    pub from: Option<String>,
+    /// Paste without pressing Enter
+    #[arg(long)]
+    pub no_submit: bool,
+    /// Do not prefix `[from:ROLE] `
+    #[arg(long)]
+    pub no_tag: bool,
+    /// Milliseconds to wait between the paste and Enter
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub settle_ms: u64,
+    /// Type even if the peer shows a menu or unsent text
+    #[arg(long)]
+    pub force: bool,
+    /// Wait until the peer can take the message instead of refusing [default timeout: 10m]
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "10m", value_parser = parse_duration)]
+    pub when_ready: Option<std::time::Duration>,
+}
+
+pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
+    let text = if a.text.len() == 1 && a.text[0] == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| SbError::Usage(format!("cannot read the message from stdin: {e}")))?;
+        s.strip_suffix('\n').map(str::to_string).unwrap_or(s)
+    } else {
+        a.text.join(" ")
+    };
+    let p = send::SendParams {
+        to: a.to,
+        text,
+        from: a.from,
+        submit: !a.no_submit,
+        tag: !a.no_tag,
+        settle_ms: a.settle_ms,
+        force: a.force,
+        when_ready: a.when_ready,
+    };
+    let r = send::send(ctx, &p)?;
+    if !out.json {
+        let how = if r.message.submitted {
+            "sent"
+        } else {
+            "pasted (not submitted)"
+        };
+        note(&format!(
+            "{how} to {} ({} bytes, pane {}, id {})",
+            r.message.to, r.bytes, r.pane, r.message.id
+        ));
+        return Ok(Ok(()));
+    }
+    Ok(out.emit(&r, |_| String::new()))
+}
+
+/// `500ms`, `30s`, `10m`, `1h`, or a bare number of seconds.
+pub fn parse_duration(s: &str) -> std::result::Result<std::time::Duration, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: f64 = num
+        .parse()
+        .map_err(|_| format!("invalid duration {s:?}: use e.g. 500ms, 30s, 10m, 1h"))?;
+    let secs = match unit {
+        "ms" => n / 1000.0,
+        "" | "s" => n,
+        "m" => n * 60.0,
+        "h" => n * 3600.0,
+        _ => return Err(format!("invalid duration unit in {s:?}: use ms, s, m or h")),
+    };
+    if !secs.is_finite() || secs < 0.0 || secs > 1e9 {
+        return Err(format!("invalid duration {s:?}"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}

@@ -1,0 +1,32 @@
+//! `peek` / `read_peer`: the last lines of a peer's pane, as a person would see them.
+
+use super::{Ctx, gone, live_pane};
+use crate::error::Result;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PeekReport {
+    pub role: String,
+    pub pane: String,
+    /// How many lines were asked for.
+    pub lines: usize,
+    /// The captured text (wrapped lines joined, trailing blank lines removed).
+    pub text: String,
+}
+
+pub const DEFAULT_LINES: usize = 50;
+
+pub fn peek(ctx: &Ctx, role: &str, lines: Option<usize>) -> Result<PeekReport> {
+    let lines = lines.unwrap_or(DEFAULT_LINES).clamp(1, 100_000);
+    let (entry, _) = live_pane(ctx, role)?;
+    let text = ctx
+        .tmux
+        .capture_history(&entry.pane, lines)
+        .map_err(|e| gone(role, &entry, e))?;
+    Ok(PeekReport {
+        role: role.to_string(),
+        pane: entry.pane,
+        lines,
+        text,
+    })
+}

@@ -1,0 +1,254 @@
+//! Append-only JSON Lines logs (`conversation.jsonl`, `mailbox/<role>.jsonl`, `events.jsonl`):
+//! whole-line appends under a lock, and tail reads whose cost grows with the lines asked for.
+
+use super::StateDir;
+use super::fsutil::io_err;
+use crate::error::Result;
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{FileExt, OpenOptionsExt};
+use std::path::Path;
+
+/// One message, as written to `conversation.jsonl` and the recipient's mailbox.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct Message {
+    /// Unique, sorts by time.
+    pub id: String,
+    /// RFC 3339 UTC with milliseconds.
+    pub ts: String,
+    pub from: String,
+    pub to: String,
+    /// The text as typed into the peer (sanitized, without the `[from:…]` tag).
+    pub text: String,
+    /// tmux accepted the paste.
+    pub delivered: bool,
+    /// tmux accepted the Enter that submits it.
+    pub submitted: bool,
+    /// Why it was not delivered or not submitted.
+    pub error: Option<String>,
+}
+
+/// Append `msg` to the conversation and the recipient's mailbox. The conversation lock is held
+/// until both lines are written, so both files list messages in the same order.
+pub fn append_message(dir: &StateDir, msg: &Message) -> Result<()> {
+    dir.ensure()?;
+    let mut line = serde_json::to_vec(msg).map_err(|e| crate::error::SbError::Other(e.into()))?;
+    line.push(b'\n');
+    let conv = dir.conversation();
+    let conv_file = open_append(&conv)?;
+    conv_file.lock().map_err(|e| io_err("lock", &conv, e))?;
+    write_line(&conv_file, &conv, &line)?;
+    let mbox = dir.mailbox(&msg.to);
+    let mbox_file = open_append(&mbox)?;
+    write_line(&mbox_file, &mbox, &line)
+}
+
+/// Append one serializable record as a line under the file's own lock.
+pub fn append_record<T: Serialize>(path: &Path, record: &T) -> Result<()> {
+    let mut line =
+        serde_json::to_vec(record).map_err(|e| crate::error::SbError::Other(e.into()))?;
+    line.push(b'\n');
+    let f = open_append(path)?;
+    f.lock().map_err(|e| io_err("lock", path, e))?;
+    write_line(&f, path, &line)
+}
+
+fn open_append(path: &Path) -> Result<File> {
+    OpenOptions::new()
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)
+        .map_err(|e| io_err("open", path, e))
+}
+
+/// One `write` of the whole line (O_APPEND places it at the end atomically w.r.t. other appenders).
+fn write_line(mut f: &File, path: &Path, line: &[u8]) -> Result<()> {
+    let n = f.write(line).map_err(|e| io_err("append to", path, e))?;
+    if n != line.len() {
+        // A short write (disk full): cut the partial line off so no torn line stays behind.
+        let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+        let _ = f.set_len(len.saturating_sub(n as u64));
+        return Err(io_err(
+            "append to",
+            path,
+            std::io::Error::other("short write (disk full?)"),
+        ));
+    }
+    Ok(())
+}
+
+/// The last records of a log, oldest first, and how many unreadable lines were skipped.
+#[derive(Debug)]
+pub struct Tail<T> {
+    pub records: Vec<T>,
+    pub skipped: usize,
+}
+
+/// Read the last `limit` records matching `keep` (0 = all), scanning the file backwards in
+/// blocks. A missing file is empty. Torn or corrupt lines are skipped and counted.
+pub fn read_tail<T: DeserializeOwned>(
+    path: &Path,
+    limit: usize,
+    keep: impl Fn(&T) -> bool,
+) -> Result<Tail<T>> {
+    const BLOCK: u64 = 64 * 1024;
+    let mut tail = Tail {
+        records: Vec::new(),
+        skipped: 0,
+    };
+    let file = match OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(tail),
+        Err(e) => return Err(io_err("read", path, e)),
+    };
+    let mut pos = file.metadata().map_err(|e| io_err("read", path, e))?.len();
+    let mut carry: Vec<u8> = Vec::new();
+    let mut first = true;
+    let want = |t: &Tail<T>| limit == 0 || t.records.len() < limit;
+    while pos > 0 && want(&tail) {
+        let n = BLOCK.min(pos);
+        pos -= n;
+        let mut buf = vec![0u8; n as usize];
+        file.read_exact_at(&mut buf, pos)
+            .map_err(|e| io_err("read", path, e))?;
+        buf.extend_from_slice(&carry);
+        let segs: Vec<&[u8]> = buf.split(|b| *b == b'\n').collect();
+        let last = segs.len() - 1;
+        for (i, seg) in segs.iter().enumerate().rev() {
+            if !want(&tail) {
+                break;
+            }
+            if i == 0 && pos > 0 {
+                carry = seg.to_vec();
+                break;
+            }
+            if i == last && first {
+                // Bytes after the final newline: a line torn by a crash (or being written).
+                tail.skipped += usize::from(!seg.is_empty());
+                continue;
+            }
+            take_line(seg, &mut tail, &keep);
+        }
+        first = false;
+    }
+    tail.records.reverse();
+    Ok(tail)
+}
+
+fn take_line<T: DeserializeOwned>(seg: &[u8], tail: &mut Tail<T>, keep: &impl Fn(&T) -> bool) {
+    if seg.iter().all(u8::is_ascii_whitespace) {
+        return;
+    }
+    match serde_json::from_slice::<T>(seg) {
+        Ok(r) if keep(&r) => tail.records.push(r),
+        Ok(_) => {}
+        Err(_) => tail.skipped += 1,
+    }
+}
+
+/// Follow a log from byte `offset`: call `on_record` for each new complete line, forever (until
+/// `on_record` returns false). Polls the file size; a truncated file is read again from the start.
+pub fn follow<T: DeserializeOwned>(
+    path: &Path,
+    mut offset: u64,
+    mut on_record: impl FnMut(T) -> bool,
+) -> Result<()> {
+    let mut pending: Vec<u8> = Vec::new();
+    loop {
+        let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if len < offset {
+            offset = 0;
+            pending.clear();
+        }
+        if len > offset {
+            let f = File::open(path).map_err(|e| io_err("read", path, e))?;
+            let mut buf = vec![0u8; (len - offset) as usize];
+            f.read_exact_at(&mut buf, offset)
+                .map_err(|e| io_err("read", path, e))?;
+            offset = len;
+            pending.extend_from_slice(&buf);
+            while let Some(nl) = pending.iter().position(|b| *b == b'\n') {
+                let line: Vec<u8> = pending.drain(..=nl).collect();
+                if let Ok(r) = serde_json::from_slice::<T>(&line[..nl]) {
+                    if !on_record(r) {
+                        return Ok(());
+                    }
+                }
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(150));
+    }
+}
+
+/// Size of a file, 0 when missing.
+pub fn file_len(path: &Path) -> u64 {
+    std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msg(i: usize, to: &str) -> Message {
+        Message {
+            id: format!("{i:08}"),
+            ts: "2026-11-26T10:00:00.000Z".into(),
+            from: "a".into(),
+            to: to.into(),
+            text: format!("m{i}\nline"),
+            delivered: true,
+            submitted: true,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn tail_reads_last_records_across_blocks_and_skips_torn_and_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = StateDir::at(dir.path());
+        for i in 0..3000 {
+            append_message(&st, &msg(i, if i % 2 == 0 { "x" } else { "y" })).unwrap();
+        }
+        let path = st.conversation();
+        let t: Tail<Message> = read_tail(&path, 5, |_| true).unwrap();
+        assert_eq!(
+            t.records.iter().map(|m| m.id.clone()).collect::<Vec<_>>(),
+            ["00002995", "00002996", "00002997", "00002998", "00002999"]
+        );
+        let all: Tail<Message> = read_tail(&path, 0, |_| true).unwrap();
+        assert_eq!(all.records.len(), 3000);
+        assert_eq!(all.skipped, 0);
+        let ys: Tail<Message> = read_tail(&path, 2, |m: &Message| m.to == "y").unwrap();
+        assert_eq!(
+            ys.records.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            ["00002997", "00002999"]
+        );
+        // A corrupt line in the middle and a torn last line.
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"{not json}\n").unwrap();
+        append_message(&st, &msg(3000, "x")).unwrap();
+        f.write_all(b"{\"id\":\"torn").unwrap();
+        let t: Tail<Message> = read_tail(&path, 3, |_| true).unwrap();
+        assert_eq!(
+            t.records.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
+            ["00002998", "00002999", "00003000"]
+        );
+        assert_eq!(t.skipped, 2);
+        let mb: Tail<Message> = read_tail(&st.mailbox("y"), 0, |_| true).unwrap();
+        assert_eq!(mb.records.len(), 1500);
+    }
+
+    #[test]
+    fn missing_log_is_empty() {
+        let t: Tail<Message> =
+            read_tail(Path::new("/nonexistent/sb/conv.jsonl"), 10, |_| true).unwrap();
+        assert!(t.records.is_empty());
+    }
+}

@@ -1,0 +1,91 @@
+//! `registry.json`: which role lives in which tmux pane, read and rewritten whole under a lock.
+
+use super::StateDir;
+use super::fsutil::{FileLock, read_optional, write_atomic};
+use crate::error::{Result, SbError};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// One role's binding to a pane. Unknown fields written by newer versions are kept.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct RoleEntry {
+    /// tmux pane id, e.g. `%3`.
+    pub pane: String,
+    /// pid of the tmux server the pane belongs to (pane ids are reused after a restart).
+    pub server_pid: u32,
+    pub session: String,
+    pub window: u32,
+    pub cwd: String,
+    pub registered_at: String,
+    pub last_seen: String,
+    /// Claude Code session id, recorded by the SessionStart hook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// Claude Code transcript path, recorded by the SessionStart hook.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript_path: Option<String>,
+    #[serde(flatten)]
+    #[schemars(skip)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Registry {
+    pub version: u32,
+    pub roles: BTreeMap<String, RoleEntry>,
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Registry {
+    pub fn load(dir: &StateDir) -> Result<Registry> {
+        load_json(&dir.registry())
+    }
+
+    /// Read-modify-write under `locks/registry.lock`; returns what `f` returns.
+    pub fn update<T>(dir: &StateDir, f: impl FnOnce(&mut Registry) -> Result<T>) -> Result<T> {
+        dir.ensure()?;
+        let _lock = FileLock::acquire(&dir.lock_path("registry"))?;
+        let mut reg = Registry::load(dir)?;
+        reg.version = super::FORMAT_VERSION;
+        let out = f(&mut reg)?;
+        save_json(&dir.registry(), &reg)?;
+        Ok(out)
+    }
+
+    /// The entry for `role`, or an error listing the roles that exist.
+    pub fn get(&self, role: &str) -> Result<&RoleEntry> {
+        self.roles.get(role).ok_or_else(|| SbError::UnknownRole {
+            role: role.to_string(),
+            known: self.roles.keys().cloned().collect(),
+        })
+    }
+
+    /// The role most recently registered on `pane` (a pane may carry several roles).
+    pub fn role_for_pane(&self, pane: &str) -> Option<&str> {
+        self.roles
+            .iter()
+            .filter(|(_, e)| e.pane == pane)
+            .max_by(|a, b| a.1.registered_at.cmp(&b.1.registered_at))
+            .map(|(r, _)| r.as_str())
+    }
+}
+
+/// Parse a JSON state file; a missing file is the default, an unreadable one a `Corrupt` error.
+pub fn load_json<T: DeserializeOwned + Default>(path: &Path) -> Result<T> {
+    match read_optional(path)? {
+        None => Ok(T::default()),
+        Some(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => Ok(T::default()),
+        Some(bytes) => serde_json::from_slice(&bytes).map_err(|e| SbError::Corrupt {
+            path: path.to_path_buf(),
+            why: format!("not a valid sb state file ({e})"),
+        }),
+    }
+}
+
+pub fn save_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| SbError::Other(e.into()))?;
+    bytes.push(b'\n');
+    write_atomic(path, &bytes)
+}

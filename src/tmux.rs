@@ -1,0 +1,256 @@
+//! The only place that runs `tmux`: socket choice, chained commands, load-buffer fed on stdin,
+//! captures, keys and pane facts, with typed errors (no tmux, no server, no such pane).
+
+use crate::error::{Result, SbError};
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+/// How to reach the tmux server: `-S socket`, or tmux's own default (which honours `$TMUX`).
+#[derive(Debug, Clone, Default)]
+pub struct Tmux {
+    pub socket: Option<PathBuf>,
+}
+
+/// Facts about one pane, read in one `display-message` call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PaneInfo {
+    pub pane: String,
+    pub server_pid: u32,
+    pub session: String,
+    pub window: u32,
+    pub cwd: String,
+    pub command: String,
+    pub dead: bool,
+    pub title: String,
+}
+
+const PANE_FORMAT: &str = "#{pane_id}\t#{pid}\t#{session_name}\t#{window_index}\t#{pane_current_path}\t#{pane_current_command}\t#{pane_dead}\t#{pane_title}";
+
+impl PaneInfo {
+    fn parse(line: &str) -> Option<PaneInfo> {
+        let f: Vec<&str> = line.splitn(8, '\t').collect();
+        if f.len() < 8 || !f[0].starts_with('%') {
+            return None;
+        }
+        Some(PaneInfo {
+            pane: f[0].into(),
+            server_pid: f[1].parse().ok()?,
+            session: f[2].into(),
+            window: f[3].parse().unwrap_or(0),
+            cwd: f[4].into(),
+            command: f[5].into(),
+            dead: f[6] == "1",
+            title: f[7].into(),
+        })
+    }
+}
+
+/// A pane's facts plus its visible screen, from one tmux invocation.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    pub info: PaneInfo,
+    pub screen: String,
+}
+
+impl Tmux {
+    pub fn new(socket: Option<PathBuf>) -> Tmux {
+        Tmux { socket }
+    }
+
+    fn command(&self) -> Command {
+        let mut c = Command::new("tmux");
+        if let Some(s) = &self.socket {
+            c.arg("-S").arg(s);
+        }
+        c.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    }
+
+    /// Run tmux with `args` (use `";"` between chained commands), optionally feeding `stdin`.
+    pub fn run<S: Into<OsString>>(
+        &self,
+        args: impl IntoIterator<Item = S>,
+        stdin: Option<&[u8]>,
+    ) -> Result<String> {
+        let mut cmd = self.command();
+        cmd.args(args.into_iter().map(Into::into));
+        if stdin.is_some() {
+            cmd.stdin(Stdio::piped());
+        }
+        let mut child = cmd.spawn().map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => {
+                SbError::TmuxUnavailable("the `tmux` binary was not found on PATH".into())
+            }
+            _ => SbError::TmuxUnavailable(format!("cannot run tmux: {e}")),
+        })?;
+        if let Some(bytes) = stdin {
+            let mut pipe = child.stdin.take().expect("stdin is piped");
+            // Write from a thread so a large buffer cannot deadlock against tmux's output.
+            let bytes = bytes.to_vec();
+            let writer = std::thread::spawn(move || pipe.write_all(&bytes));
+            let out = child
+                .wait_with_output()
+                .map_err(|e| SbError::Tmux(e.to_string()))?;
+            let _ = writer.join();
+            return check(out);
+        }
+        check(
+            child
+                .wait_with_output()
+                .map_err(|e| SbError::Tmux(e.to_string()))?,
+        )
+    }
+
+    /// One pane's facts; `PaneGone` when it does not exist.
+    pub fn pane_info(&self, pane: &str) -> Result<PaneInfo> {
+        let out = self
+            .run(["display-message", "-p", "-t", pane, PANE_FORMAT], None)
+            .map_err(|e| no_pane(e, pane))?;
+        PaneInfo::parse(out.trim_end_matches('\n'))
+            .filter(|i| i.pane == pane)
+            .ok_or_else(|| SbError::PaneGone(format!("tmux pane {pane} does not exist")))
+    }
+
+    /// Every pane on the server; empty when no server runs.
+    pub fn list_panes(&self) -> Result<Vec<PaneInfo>> {
+        match self.run(["list-panes", "-a", "-F", PANE_FORMAT], None) {
+            Ok(out) => Ok(out.lines().filter_map(PaneInfo::parse).collect()),
+            Err(SbError::TmuxUnavailable(m))
+                if m.contains("no server") || m.contains("error connecting") =>
+            {
+                Ok(vec![])
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Pane facts and the visible screen (with SGR codes when `escapes`) in one invocation.
+    pub fn snapshot(&self, pane: &str, escapes: bool) -> Result<Snapshot> {
+        let mut args = vec![
+            "display-message",
+            "-p",
+            "-t",
+            pane,
+            PANE_FORMAT,
+            ";",
+            "capture-pane",
+            "-p",
+            "-t",
+            pane,
+        ];
+        if escapes {
+            args.push("-e");
+        }
+        let out = self.run(args, None).map_err(|e| no_pane(e, pane))?;
+        let (first, screen) = out.split_once('\n').unwrap_or((&out, ""));
+        let info = PaneInfo::parse(first)
+            .filter(|i| i.pane == pane)
+            .ok_or_else(|| SbError::PaneGone(format!("tmux pane {pane} does not exist")))?;
+        Ok(Snapshot {
+            info,
+            screen: screen.to_string(),
+        })
+    }
+
+    /// The last `lines` lines of history and screen, wrapped lines joined (`capture-pane -p -J`).
+    pub fn capture_history(&self, pane: &str, lines: usize) -> Result<String> {
+        let start = format!("-{}", lines.max(1));
+        let out = self
+            .run(["capture-pane", "-p", "-J", "-t", pane, "-S", &start], None)
+            .map_err(|e| no_pane(e, pane))?;
+        let mut rows: Vec<&str> = out.lines().collect();
+        while rows.last().is_some_and(|l| l.trim().is_empty()) {
+            rows.pop();
+        }
+        let from = rows.len().saturating_sub(lines);
+        Ok(rows[from..].join("\n"))
+    }
+
+    /// Paste `text` as one bracketed paste through a uniquely named buffer, then Enter when
+    /// `submit`. With `settle_ms` 0 everything runs in one tmux invocation.
+    pub fn paste(&self, pane: &str, text: &str, submit: bool, settle_ms: u64) -> Result<()> {
+        let buffer = format!("sb-{}", crate::clock::new_id());
+        let mut args = vec![
+            "load-buffer",
+            "-b",
+            &buffer,
+            "-",
+            ";",
+            "paste-buffer",
+            "-p",
+            "-d",
+            "-b",
+            &buffer,
+            "-t",
+            pane,
+        ];
+        let chain_enter = submit && settle_ms == 0;
+        if chain_enter {
+            args.extend([";", "send-keys", "-t", pane, "Enter"]);
+        }
+        self.run(args, Some(text.as_bytes()))
+            .map_err(|e| no_pane(e, pane))?;
+        if submit && !chain_enter {
+            std::thread::sleep(std::time::Duration::from_millis(settle_ms));
+            self.send_keys(pane, &["Enter".to_string()])?;
+        }
+        Ok(())
+    }
+
+    /// Send tmux key names (already validated) to a pane, in one invocation. Single non-alphanumeric
+    /// characters go literally (`-l`) so tmux never reads them as syntax (`;`).
+    pub fn send_keys(&self, pane: &str, keys: &[String]) -> Result<()> {
+        let mut args: Vec<&str> = Vec::new();
+        for (i, k) in keys.iter().enumerate() {
+            if i > 0 {
+                args.push(";");
+            }
+            args.extend(["send-keys", "-t", pane]);
+            if k.chars().count() == 1 && !k.chars().all(|c| c.is_ascii_alphanumeric()) {
+                args.push("-l");
+            }
+            // tmux reads an argument ending in `;` as a command separator unless escaped.
+            args.push(if k == ";" { "\\;" } else { k });
+        }
+        self.run(args, None)
+            .map(|_| ())
+            .map_err(|e| no_pane(e, pane))
+    }
+}
+
+fn check(out: std::process::Output) -> Result<String> {
+    if out.status.success() {
+        return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
+    }
+    let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    if err.contains("no server running")
+        || err.contains("error connecting to")
+        || err.contains("No such file or directory")
+    {
+        return Err(SbError::TmuxUnavailable(format!(
+            "no tmux server is running ({err})"
+        )));
+    }
+    if err.contains("can't find pane")
+        || err.contains("can't find window")
+        || err.contains("can't find session")
+    {
+        return Err(SbError::PaneGone(err));
+    }
+    Err(SbError::Tmux(if err.is_empty() {
+        format!("exit status {}", out.status)
+    } else {
+        err
+    }))
+}
+
+fn no_pane(e: SbError, pane: &str) -> SbError {
+    match e {
+        SbError::PaneGone(_) => SbError::PaneGone(format!("tmux pane {pane} does not exist")),
+        other => other,
+    }
+}

@@ -1,0 +1,164 @@
+//! `--json` of every command deserializes into a strict struct (unknown or missing fields fail).
+
+use crate::env::{TestEnv, stderr};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Message {
+    pub id: String,
+    pub ts: String,
+    pub from: String,
+    pub to: String,
+    pub text: String,
+    pub delivered: bool,
+    pub submitted: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Register {
+    role: String,
+    pane: String,
+    server_pid: u32,
+    session: String,
+    window: u32,
+    cwd: String,
+    registered_at: String,
+    last_seen: String,
+    previous_pane: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Peer {
+    role: String,
+    pane: String,
+    alive: bool,
+    server_pid: u32,
+    session: String,
+    window: u32,
+    cwd: String,
+    command: Option<String>,
+    registered_at: String,
+    last_seen: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Peers {
+    peers: Vec<Peer>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Send {
+    id: String,
+    ts: String,
+    from: String,
+    to: String,
+    text: String,
+    delivered: bool,
+    submitted: bool,
+    error: Option<String>,
+    pane: String,
+    bytes: usize,
+    peer_state: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Peek {
+    role: String,
+    pane: String,
+    lines: usize,
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Respond {
+    role: String,
+    pane: String,
+    keys: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct History {
+    messages: Vec<Message>,
+    skipped: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Prompt {
+    role: String,
+    text: String,
+    updated_at: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PromptList {
+    prompts: Vec<Prompt>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Unregister {
+    role: String,
+    pane: String,
+}
+
+fn json<T: DeserializeOwned>(env: &TestEnv, args: &[&str]) -> T {
+    let mut a = vec!["--json"];
+    a.extend_from_slice(args);
+    let out = env.run(&a);
+    assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+#[test]
+fn every_command_emits_strict_json() {
+    let env = TestEnv::new();
+    let a = env.agent("dev", &[]);
+    let r: Register = json(&env, &["register", "dev", "--pane", &a.pane]);
+    assert_eq!((r.role.as_str(), r.pane.as_str()), ("dev", a.pane.as_str()));
+    let p: Peers = json(&env, &["peers"]);
+    assert_eq!(p.peers.len(), 1);
+    assert!(p.peers[0].alive);
+    let s: Send = json(&env, &["send", "dev", "--from", "gestor", "hello"]);
+    assert!(
+        s.delivered && s.submitted && s.text == "hello" && s.bytes == "[from:gestor] hello".len()
+    );
+    let k: Peek = json(&env, &["peek", "dev", "--lines", "5"]);
+    assert_eq!(k.lines, 5);
+    let r: Respond = json(&env, &["respond", "dev", "esc"]);
+    assert_eq!(r.keys, ["Escape"]);
+    let h: History = json(&env, &["history"]);
+    assert_eq!((h.messages.len(), h.skipped), (1, 0));
+    let h: History = json(&env, &["inbox", "dev"]);
+    assert_eq!(h.messages[0].from, "gestor");
+    let p: Prompt = json(&env, &["prompt", "set", "dev", "brief"]);
+    assert_eq!(p.text, "brief");
+    let p: Prompt = json(&env, &["prompt", "get", "dev"]);
+    assert_eq!(p.role, "dev");
+    let l: PromptList = json(&env, &["prompt", "ls"]);
+    assert_eq!(l.prompts.len(), 1);
+    let p: Prompt = json(&env, &["prompt", "rm", "dev"]);
+    assert_eq!(p.role, "dev");
+    let u: Unregister = json(&env, &["unregister", "dev"]);
+    assert_eq!(u.pane, a.pane);
+}

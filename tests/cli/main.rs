@@ -1,0 +1,7 @@
+//! The integration suite: the `sb` binary against real tmux servers on private sockets.
+
+mod env;
+mod errors;
+mod json;
+mod send;
+mod state;
