@@ -71,6 +71,18 @@ impl SbError {
         }
     }
 
+    /// The message as sb prints it: `sb: error: …` and, where one helps, a `hint:` line.
+    pub fn render(&self) -> String {
+        let mut msg = match self {
+            SbError::Other(e) => format!("sb: error: {e:#}"),
+            other => format!("sb: error: {other}"),
+        };
+        if let Some(h) = self.hint() {
+            msg.push_str(&format!("\n  hint: {h}"));
+        }
+        msg
+    }
+
     /// An output error: a closed stdout is a quiet success, anything else a runtime failure.
     pub fn from_io(e: std::io::Error) -> SbError {
         if e.kind() == std::io::ErrorKind::BrokenPipe {

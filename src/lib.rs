@@ -11,6 +11,7 @@ pub mod clock;
 #[path = "detect_shim.rs"]
 pub mod detect;
 pub mod error;
+pub mod mcp;
 pub mod ops;
 pub mod output;
 pub mod store;
@@ -39,13 +40,6 @@ pub fn report_error(err: &SbError) -> ExitCode {
     if matches!(err, SbError::BrokenPipe) {
         return ExitCode::SUCCESS;
     }
-    let mut msg = format!("sb: error: {err:#}");
-    if let SbError::Other(e) = err {
-        msg = format!("sb: error: {e:#}");
-    }
-    if let Some(h) = err.hint() {
-        msg.push_str(&format!("\n  hint: {h}"));
-    }
-    output::note(&msg);
+    output::note(&err.render());
     ExitCode::from(err.exit_code())
 }

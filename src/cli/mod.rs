@@ -2,6 +2,7 @@
 //! command. Each command file parses its arguments, calls `crate::ops`, and renders the report.
 
 mod agent;
+mod detect;
 mod history;
 mod peek;
 mod peers;
@@ -67,15 +68,29 @@ pub enum Cmd {
     Peers(peers::PeersArgs),
     Send(send::SendArgs),
     Peek(peek::PeekArgs),
+    Detect(detect::DetectArgs),
+    Wait(detect::WaitArgs),
     Respond(respond::RespondArgs),
     History(history::HistoryArgs),
     Inbox(history::InboxArgs),
     #[command(subcommand)]
     Prompt(prompt::PromptCmd),
+    Mcp(McpArgs),
     /// A small scripted terminal agent for tests and the demo
     #[command(hide = true)]
     Agent(agent::AgentArgs),
 }
+
+/// Serve sb's operations as MCP tools over stdio (for Claude Code and other MCP clients)
+///
+/// Tools: register, list_peers, send, read_peer, detect_question, respond, history, inbox,
+/// set_prompt, get_prompt, list_prompts, delete_prompt, wait_for. Each returns the same JSON as
+/// the matching command's --json. Nothing but protocol is written to stdout.
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Examples:\n  claude mcp add -s user session-bridge -- sb mcp\n  sb setup            # does the above and wires the SessionStart hook"
+)]
+pub struct McpArgs {}
 
 impl Global {
     pub fn out(&self) -> Out {
@@ -104,10 +119,20 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Cmd::Peers(a) => io(peers::run(&g.ctx()?, out, a)?)?,
         Cmd::Send(a) => io(send::run(&g.ctx()?, out, a)?)?,
         Cmd::Peek(a) => io(peek::run(&g.ctx()?, out, a)?)?,
+        Cmd::Detect(a) => {
+            let ctx = if a.screen.is_some() {
+                None
+            } else {
+                Some(g.ctx()?)
+            };
+            io(detect::run(ctx.as_ref(), out, a)?)?
+        }
+        Cmd::Wait(a) => io(detect::run_wait(&g.ctx()?, out, a)?)?,
         Cmd::Respond(a) => io(respond::run(&g.ctx()?, out, a)?)?,
         Cmd::History(a) => io(history::run(&g.ctx()?, out, a)?)?,
         Cmd::Inbox(a) => io(history::run_inbox(&g.ctx()?, out, a)?)?,
         Cmd::Prompt(c) => io(prompt::run(&g.ctx()?, out, c)?)?,
+        Cmd::Mcp(_) => crate::mcp::serve(g.ctx()?)?,
         Cmd::Agent(a) => return agent::run(a),
     }
     Ok(0)

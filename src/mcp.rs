@@ -1,0 +1,305 @@
+//! `sb mcp`: the MCP server over stdio (rmcp). The only file that imports rmcp. Each tool is a
+//! one-line call of the same `ops` function the CLI uses, run off the async executor, and returns
+//! the same JSON as the CLI's `--json` (structured content plus text). Domain errors are tool
+//! results with `isError: true` carrying the CLI's message.
+
+use crate::error::{Result, SbError};
+use crate::ops::{self, Ctx, detect::Until, send::SendParams};
+use rmcp::handler::server::{router::tool::ToolRouter, wrapper::Parameters};
+use rmcp::model::{Implementation, ServerCapabilities, ServerConfig};
+use rmcp::{Json, ServerHandler, ServiceExt, schemars, tool, tool_handler, tool_router};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+type ToolResult<T> = std::result::Result<Json<T>, String>;
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct RegisterArgs {
+    /// Role name to bind: 1-64 characters of A-Z a-z 0-9 . _ - (e.g. "dev").
+    pub role: String,
+    /// tmux pane id such as "%3"; defaults to the pane this MCP server runs in ($TMUX_PANE).
+    pub pane: Option<String>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct SendArgs {
+    /// Recipient role (see list_peers).
+    pub to: String,
+    /// Sender role; defaults to the role registered for this session's pane, else "user".
+    pub from: Option<String>,
+    /// The message. Multi-line text is fine; it arrives as one user turn. Text starting with "/"
+    /// (e.g. "/clear") is sent as a slash command.
+    pub text: String,
+    /// Press Enter after pasting (default true). false leaves the text in the peer's input box.
+    pub submit: Option<bool>,
+    /// Prefix "[from:ROLE] " so the peer knows who wrote (default true).
+    pub tag: Option<bool>,
+    /// Type even when the peer shows an open menu or unsent text (default false; dangerous:
+    /// a paste + Enter into a permission prompt approves it).
+    pub force: Option<bool>,
+    /// Instead of refusing when the peer is not ready, wait up to this many seconds.
+    pub when_ready_s: Option<f64>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct RoleLinesArgs {
+    /// Role to look at.
+    pub role: String,
+    /// Number of lines (read_peer: scrollback lines, default 50; detect_question: bottom rows of
+    /// the screen to classify, default the whole visible screen).
+    pub lines: Option<usize>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct RespondArgs {
+    /// Role whose pane gets the keys.
+    pub role: String,
+    /// Keys in order: tmux key names ("Enter", "Escape", "Tab", "Up", "Down", "C-c", ...),
+    /// single characters ("1", "y"), or aliases ("esc", "return"). To pick option 2 of a
+    /// numbered menu send ["2"]: a digit selects and confirms.
+    pub keys: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct HistoryArgs {
+    /// How many of the newest messages (default 20; 0 = all).
+    pub limit: Option<usize>,
+    /// Only messages from or to this role.
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct InboxArgs {
+    /// Role whose mailbox to read.
+    pub role: String,
+    /// How many of the newest messages (default 20; 0 = all).
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct SetPromptArgs {
+    /// Role the briefing belongs to.
+    pub role: String,
+    /// The briefing text, re-injected into that role's session at start and after /clear.
+    pub prompt: String,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct RoleArgs {
+    /// Role name.
+    pub role: String,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct WaitForArgs {
+    /// Role to watch.
+    pub role: String,
+    /// busy, idle, waiting (a menu or a question is open) or settled (anything but busy).
+    pub until: Until,
+    /// Give up after this many seconds (default 600).
+    pub timeout_s: Option<f64>,
+}
+
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub struct Empty {}
+
+/// The MCP server: a context and the tool router.
+#[derive(Clone)]
+pub struct SbServer {
+    ctx: Ctx,
+    tool_router: ToolRouter<SbServer>,
+}
+
+impl SbServer {
+    /// Run `f` on the blocking pool so tmux calls never stall other requests.
+    async fn call<T, F>(&self, f: F) -> ToolResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Ctx) -> Result<T> + Send + 'static,
+    {
+        let ctx = self.ctx.clone();
+        match tokio::task::spawn_blocking(move || f(&ctx)).await {
+            Ok(Ok(v)) => Ok(Json(v)),
+            Ok(Err(e)) => Err(e.render()),
+            Err(e) => Err(format!("sb: error: internal task failed: {e}")),
+        }
+    }
+}
+
+#[tool_router]
+impl SbServer {
+    pub fn new(ctx: Ctx) -> SbServer {
+        SbServer {
+            ctx,
+            tool_router: Self::tool_router(),
+        }
+    }
+
+    /// Bind a role name to a tmux pane (default: this session's own pane), so peers can reach it.
+    #[tool]
+    async fn register(
+        &self,
+        Parameters(a): Parameters<RegisterArgs>,
+    ) -> ToolResult<ops::register::RegisterReport> {
+        self.call(move |c| ops::register::register(c, &a.role, a.pane.as_deref()))
+            .await
+    }
+
+    /// List the registered roles (peers): pane, whether it is alive, working directory, program.
+    #[tool]
+    async fn list_peers(&self) -> ToolResult<ops::peers::PeersReport> {
+        self.call(ops::peers::peers).await
+    }
+
+    /// Send a message to a peer session: it is pasted into the peer's prompt and submitted as a
+    /// new user turn, and logged. Refused (logged as undelivered) when the peer shows an open
+    /// menu or unsent text; then use detect_question and respond, or retry with when_ready_s.
+    #[tool]
+    async fn send(&self, Parameters(a): Parameters<SendArgs>) -> ToolResult<ops::send::SendReport> {
+        let p = SendParams {
+            from: a.from,
+            submit: a.submit.unwrap_or(true),
+            tag: a.tag.unwrap_or(true),
+            force: a.force.unwrap_or(false),
+            when_ready: a
+                .when_ready_s
+                .map(|s| Duration::from_secs_f64(s.clamp(0.0, 86_400.0))),
+            ..SendParams::new(a.to, a.text)
+        };
+        self.call(move |c| ops::send::send(c, &p)).await
+    }
+
+    /// Read the last lines of a peer's terminal (what a person would see in its pane).
+    #[tool]
+    async fn read_peer(
+        &self,
+        Parameters(a): Parameters<RoleLinesArgs>,
+    ) -> ToolResult<ops::peek::PeekReport> {
+        self.call(move |c| ops::peek::peek(c, &a.role, a.lines))
+            .await
+    }
+
+    /// Classify a peer's screen: busy, idle (with any unsent draft), waiting_select (a menu or
+    /// permission prompt is open: question, numbered options, footer) or waiting_text (it asked
+    /// a question in prose), or unknown.
+    #[tool]
+    async fn detect_question(
+        &self,
+        Parameters(a): Parameters<RoleLinesArgs>,
+    ) -> ToolResult<ops::detect::DetectReport> {
+        self.call(move |c| ops::detect::detect(c, &a.role, a.lines))
+            .await
+    }
+
+    /// Send raw keys to a peer, e.g. ["1"] to choose option 1 of the menu detect_question reported,
+    /// or ["Escape"] to dismiss it. Every key is validated before any is sent.
+    #[tool]
+    async fn respond(
+        &self,
+        Parameters(a): Parameters<RespondArgs>,
+    ) -> ToolResult<ops::respond::RespondReport> {
+        self.call(move |c| ops::respond::respond(c, &a.role, &a.keys))
+            .await
+    }
+
+    /// The newest messages between all roles, oldest first (optionally only those of one role).
+    #[tool]
+    async fn history(
+        &self,
+        Parameters(a): Parameters<HistoryArgs>,
+    ) -> ToolResult<ops::history::HistoryReport> {
+        self.call(move |c| ops::history::history(c, a.limit, a.role.as_deref()))
+            .await
+    }
+
+    /// The newest messages sent to one role, oldest first.
+    #[tool]
+    async fn inbox(
+        &self,
+        Parameters(a): Parameters<InboxArgs>,
+    ) -> ToolResult<ops::history::HistoryReport> {
+        self.call(move |c| ops::history::inbox(c, &a.role, a.limit))
+            .await
+    }
+
+    /// Save a role's briefing; it is re-injected into that role's session at start and after /clear.
+    #[tool]
+    async fn set_prompt(
+        &self,
+        Parameters(a): Parameters<SetPromptArgs>,
+    ) -> ToolResult<ops::prompt::PromptReport> {
+        self.call(move |c| ops::prompt::set_prompt(c, &a.role, &a.prompt))
+            .await
+    }
+
+    /// Read a role's saved briefing.
+    #[tool]
+    async fn get_prompt(
+        &self,
+        Parameters(a): Parameters<RoleArgs>,
+    ) -> ToolResult<ops::prompt::PromptReport> {
+        self.call(move |c| ops::prompt::get_prompt(c, &a.role))
+            .await
+    }
+
+    /// List every saved briefing.
+    #[tool]
+    async fn list_prompts(&self) -> ToolResult<ops::prompt::PromptList> {
+        self.call(ops::prompt::list_prompts).await
+    }
+
+    /// Remove a role's saved briefing.
+    #[tool]
+    async fn delete_prompt(
+        &self,
+        Parameters(a): Parameters<RoleArgs>,
+    ) -> ToolResult<ops::prompt::PromptReport> {
+        self.call(move |c| ops::prompt::delete_prompt(c, &a.role))
+            .await
+    }
+
+    /// Block until a peer is busy, idle, waiting (menu or question open) or settled (not busy),
+    /// then return its detected state; an error after timeout_s. Use instead of polling.
+    #[tool]
+    async fn wait_for(
+        &self,
+        Parameters(a): Parameters<WaitForArgs>,
+    ) -> ToolResult<ops::detect::WaitReport> {
+        let timeout = Duration::from_secs_f64(a.timeout_s.unwrap_or(600.0).clamp(0.0, 86_400.0));
+        self.call(move |c| {
+            ops::detect::wait(c, &a.role, a.until, timeout, Duration::from_millis(500))
+        })
+        .await
+    }
+}
+
+#[tool_handler(router = self.tool_router)]
+impl ServerHandler for SbServer {
+    fn get_info(&self) -> ServerConfig {
+        ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
+            .with_server_info(Implementation::new("sb", env!("CARGO_PKG_VERSION")))
+            .with_instructions(
+                "sb connects AI coding sessions running in tmux panes under role names (gestor, dev, reviewer...). \
+                 list_peers shows who is there; send delivers a message into a peer's prompt as a user turn; \
+                 detect_question tells whether a peer is busy, idle or waiting on a menu; respond answers a menu; \
+                 wait_for blocks until a peer changes state; history and inbox show past messages.",
+            )
+    }
+}
+
+/// Serve MCP on stdin/stdout until the client closes the stream. Empty stdin is a clean exit.
+pub fn serve(ctx: Ctx) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| SbError::Other(anyhow::anyhow!("cannot start the async runtime: {e}")))?;
+    rt.block_on(async move {
+        let service = match SbServer::new(ctx).serve(rmcp::transport::stdio()).await {
+            Ok(s) => s,
+            // The client went away before or during initialization: nothing to serve.
+            Err(_) => return Ok(()),
+        };
+        let _ = service.waiting().await;
+        Ok(())
+    })
+}
