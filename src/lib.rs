@@ -8,7 +8,6 @@
 pub mod agent;
 pub mod cli;
 pub mod clock;
-#[path = "detect_shim.rs"]
 pub mod detect;
 pub mod error;
 pub mod mcp;

@@ -56,8 +56,13 @@ pub struct RespondArgs {
     pub role: String,
     /// Keys in order: tmux key names ("Enter", "Escape", "Tab", "Up", "Down", "C-c", ...),
     /// single characters ("1", "y"), or aliases ("esc", "return"). To pick option 2 of a
-    /// numbered menu send ["2"]: a digit selects and confirms.
+    /// numbered menu send ["2"]: a digit selects and confirms. Omit when using `option`.
+    #[serde(default)]
     pub keys: Vec<String>,
+    /// Safer than keys: answer the open menu by its option number; refused when no menu is open.
+    pub option: Option<u32>,
+    /// With `option`: the `fingerprint` from detect_question; refused if the menu changed since.
+    pub expect: Option<String>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -191,8 +196,9 @@ impl SbServer {
             .await
     }
 
-    /// Send raw keys to a peer, e.g. ["1"] to choose option 1 of the menu detect_question reported,
-    /// or ["Escape"] to dismiss it. Every key is validated before any is sent.
+    /// Answer a peer's menu: `option` N picks option N of the menu detect_question reported (only
+    /// while a menu is open; with `expect` only while it is the same menu), or `keys` sends raw
+    /// keys such as ["Escape"]. Every key is validated before any is sent.
     #[tool]
     async fn respond(
         &self,

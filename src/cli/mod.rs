@@ -2,6 +2,7 @@
 //! command. Each command file parses its arguments, calls `crate::ops`, and renders the report.
 
 mod agent;
+mod demo;
 mod detect;
 mod history;
 mod peek;
@@ -10,6 +11,7 @@ mod prompt;
 mod register;
 mod respond;
 mod send;
+mod watch;
 
 use crate::error::Result;
 use crate::ops::Ctx;
@@ -75,7 +77,9 @@ pub enum Cmd {
     Inbox(history::InboxArgs),
     #[command(subcommand)]
     Prompt(prompt::PromptCmd),
+    Watch(watch::WatchArgs),
     Mcp(McpArgs),
+    Demo(demo::DemoArgs),
     /// A small scripted terminal agent for tests and the demo
     #[command(hide = true)]
     Agent(agent::AgentArgs),
@@ -132,6 +136,8 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Cmd::History(a) => io(history::run(&g.ctx()?, out, a)?)?,
         Cmd::Inbox(a) => io(history::run_inbox(&g.ctx()?, out, a)?)?,
         Cmd::Prompt(c) => io(prompt::run(&g.ctx()?, out, c)?)?,
+        Cmd::Demo(a) => io(demo::run(out, a)?)?,
+        Cmd::Watch(a) => io(watch::run(&g.ctx()?, out, a)?)?,
         Cmd::Mcp(_) => crate::mcp::serve(g.ctx()?)?,
         Cmd::Agent(a) => return agent::run(a),
     }

@@ -18,12 +18,21 @@ pub struct RespondArgs {
     /// Role whose pane gets the keys
     pub role: String,
     /// Keys to send, in order
-    #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+    #[arg(required_unless_present = "option", conflicts_with = "option", num_args = 1.., allow_hyphen_values = true)]
     pub keys: Vec<String>,
+    /// Answer the open menu by option number, only if a menu is open (guarded)
+    #[arg(long, value_name = "N")]
+    pub option: Option<u32>,
+    /// With --option: only if the menu still has this fingerprint (from `sb detect --json`)
+    #[arg(long, value_name = "FINGERPRINT", requires = "option")]
+    pub expect: Option<String>,
 }
 
 pub fn run(ctx: &Ctx, out: Out, a: RespondArgs) -> Result<std::io::Result<()>> {
-    let r = respond::respond(ctx, &a.role, &a.keys)?;
+    let r = match a.option {
+        Some(n) => respond::respond_option(ctx, &a.role, n, a.expect.as_deref())?,
+        None => respond::respond(ctx, &a.role, &a.keys)?,
+    };
     if !out.json {
         note(&format!(
             "sent {} to {} (pane {})",

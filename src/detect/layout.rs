@@ -73,7 +73,7 @@ pub fn find_input_box(s: &Screen, rules: &Rules) -> Option<InputBox> {
 const MAX_DRAFT_ROWS: usize = 60;
 
 /// `12. ` at the start of `text`.
-fn starts_with_number(text: &str) -> bool {
+pub fn starts_with_number(text: &str) -> bool {
     let digits = text.chars().take_while(char::is_ascii_digit).count();
     digits > 0 && text[digits..].starts_with(". ")
 }
@@ -82,7 +82,7 @@ fn starts_with_number(text: &str) -> bool {
 /// (`Esc to cancel · Tab to amend`, `↑/↓ to navigate`, `Press Enter to continue`).
 pub fn is_hint_line(text: &str) -> bool {
     let t = text.trim();
-    if t.is_empty() || t.chars().count() > 160 {
+    if t.is_empty() || t.chars().count() > 160 || t.ends_with('?') {
         return false;
     }
     t.split(" · ").all(|seg| {
@@ -90,7 +90,7 @@ pub fn is_hint_line(text: &str) -> bool {
         match seg.find(" to ") {
             Some(i) => {
                 let key = &seg[..i];
-                !key.is_empty() && key.split(' ').count() <= 3 && key.chars().count() <= 20
+                !key.is_empty() && key.split(' ').count() <= 2 && key.chars().count() <= 20
             }
             None => false,
         }

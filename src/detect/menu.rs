@@ -13,8 +13,10 @@ use super::types::MenuOption;
 #[derive(Debug, Clone)]
 pub struct Menu {
     pub options: Vec<MenuOption>,
+    /// The first row of the list area (a group heading above the first option counts).
     pub first_row: usize,
     pub cursor_row: usize,
+    pub last_row: usize,
 }
 
 /// How a row starts: indent, cursor, number, box, status mark, and where its label begins.
@@ -137,12 +139,14 @@ fn build(s: &Screen, c: usize, cur: Item, lo: usize, hi: usize, rules: &Rules) -
         }
     };
     let mut first = c;
+    let mut area = c;
     let mut blanks = 0;
     for r in (lo..c).rev() {
         match kind(r) {
-            Kind::Opt => first = r,
+            Kind::Opt => (first, area) = (r, r),
+            Kind::Heading => area = r,
             Kind::Blank if blanks < 2 => blanks += 1,
-            Kind::Cont | Kind::Heading => {}
+            Kind::Cont => {}
             _ => break,
         }
         if kind(r) != Kind::Blank {
@@ -172,7 +176,7 @@ fn build(s: &Screen, c: usize, cur: Item, lo: usize, hi: usize, rules: &Rules) -
     }
     let options = read_options(s, first, last, c, &kind, rules);
     let enough = options.len() >= 2 || (options.len() == 1 && cur.number.is_some());
-    enough.then_some(Menu { options, first_row: first, cursor_row: c })
+    enough.then_some(Menu { options, first_row: area, cursor_row: c, last_row: last })
 }
 
 fn read_options(

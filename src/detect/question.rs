@@ -18,6 +18,11 @@ pub fn dialog_question(s: &Screen, top: usize, end: usize, skip: Option<usize>) 
         .or_else(|| paras.iter().rev().find_map(|p| heading_in(s, p)))
 }
 
+/// The first paragraph in rows `top..end`, joined into one line.
+pub fn first_paragraph(s: &Screen, top: usize, end: usize) -> Option<String> {
+    paragraphs(s, top, end, None).first().map(|p| join(s, p))
+}
+
 /// The question sentence of a paragraph that ends with `?` (an assistant's last message).
 pub fn trailing_question(s: &Screen, rows: &[usize], strip: &[char]) -> Option<String> {
     let text = join(s, rows);
@@ -88,17 +93,26 @@ fn question_in(text: &str) -> Option<String> {
     (sentence.chars().count() > 1).then(|| sentence.to_string())
 }
 
-/// The first row of a paragraph that is not prose: an instruction (`Select login method:`)
-/// or a heading (`Select model`), not a sentence ending with `.` or a row that wraps.
+/// The first logical line of a paragraph that is not prose: an instruction (`Select login
+/// method:`) or a heading (`Select model`), not a sentence ending with `.`. Rows that word wrap
+/// moved onto the next row (its first word did not fit) are read as one logical line.
 fn heading_in(s: &Screen, rows: &[usize]) -> Option<String> {
-    rows.iter().enumerate().find_map(|(k, &r)| {
-        let row = &s.rows[r];
-        let t = row.trimmed();
-        let wraps = rows.get(k + 1).is_some_and(|&n| {
-            let word = s.rows[n].trimmed().split(' ').next().unwrap_or("").chars().count();
-            row.chars.len() + 1 + word > s.width
-        });
-        let prose = t.ends_with('.') || wraps;
-        (!prose).then(|| t.to_string())
-    })
+    let mut k = 0;
+    while k < rows.len() {
+        let mut line = s.rows[rows[k]].trimmed().to_string();
+        while let Some(&next) = rows.get(k + 1) {
+            let word = s.rows[next].trimmed().split(' ').next().unwrap_or("").chars().count();
+            if s.rows[rows[k]].chars.len() + 1 + word <= s.width {
+                break;
+            }
+            line = format!("{line} {}", s.rows[next].trimmed());
+            k += 1;
+        }
+        // Prose ends a sentence at its end or inside (`… resources. All tool calls …`).
+        if !line.ends_with('.') && !line.contains(". ") {
+            return Some(line);
+        }
+        k += 1;
+    }
+    None
 }

@@ -14,6 +14,10 @@ pub const MAX_ROWS: usize = 200;
 const MAX_PLAIN_CHARS: usize = 1_000;
 /// Bytes kept per line with escape codes (SGR codes make lines long; 120 columns is ~400 bytes).
 const MAX_ANSI_BYTES: usize = 8_192;
+/// Bytes of styled text fed to vt100 at most.
+const MAX_ANSI_TOTAL: usize = 256 * 1024;
+/// Rows from the bottom that decide the pane width.
+const WIDTH_ROWS: usize = 100;
 /// Upper bound of the vt100 grid width.
 const MAX_COLS: usize = 512;
 
@@ -84,12 +88,10 @@ impl Screen {
         while rows.last().is_some_and(Row::is_blank) {
             rows.pop();
         }
-        let width = rows.iter().map(|r| r.chars.len()).max().unwrap_or(0);
+        // The pane width, from the rows that can be on screen now (older scrollback may
+        // come from a wider pane).
+        let width = rows.iter().rev().take(WIDTH_ROWS).map(|r| r.chars.len()).max().unwrap_or(0);
         Screen { rows, styled, width }
-    }
-
-    pub fn row(&self, i: usize) -> Option<&Row> {
-        self.rows.get(i)
     }
 
     pub fn len(&self) -> usize {
@@ -131,12 +133,24 @@ fn parse_plain(lines: &[&str]) -> Vec<Row> {
 }
 
 fn parse_styled(lines: &[&str]) -> Vec<Row> {
-    let cut: Vec<&str> = lines.iter().map(|l| cut_at(l, MAX_ANSI_BYTES)).collect();
-    let widest = cut.iter().map(|l| visible_width(l)).max().unwrap_or(1);
-    let cols = widest.clamp(1, MAX_COLS);
-    // A line wider than the grid wraps onto more rows; give those rows room too.
-    let rows: usize = cut.iter().map(|l| visible_width(l).div_ceil(cols).max(1)).sum();
-    let rows = rows.clamp(1, u16::MAX as usize);
+    // Keep the last lines that fit the byte budget, each cut to a bounded length.
+    let mut budget = MAX_ANSI_TOTAL;
+    let mut cut: Vec<&str> = Vec::new();
+    for l in lines.iter().rev() {
+        let l = cut_at(l, MAX_ANSI_BYTES);
+        if l.len() > budget {
+            break;
+        }
+        budget -= l.len();
+        cut.push(l);
+    }
+    cut.reverse();
+    let widths: Vec<usize> = cut.iter().map(|l| visible_width(l)).collect();
+    let cols = widths.iter().copied().max().unwrap_or(1).clamp(1, MAX_COLS);
+    // A line wider than the grid wraps onto more rows; give those rows room too (bounded: the
+    // grid scrolls, so the oldest rows fall off the top, never the newest).
+    let rows: usize = widths.iter().map(|w| w.div_ceil(cols).max(1)).sum();
+    let rows = rows.clamp(1, 2 * MAX_ROWS);
     let (Some(nr), Some(nc)) = (NonZeroU16::new(rows as u16), NonZeroU16::new(cols as u16)) else {
         return Vec::new();
     };

@@ -15,6 +15,9 @@ pub struct DetectReport {
     pub role: Option<String>,
     /// Its pane (null for `--screen`).
     pub pane: Option<String>,
+    /// Identifies the open menu or question (null otherwise): pass it to
+    /// `sb respond --option N --expect FP` to answer only that menu.
+    pub fingerprint: Option<String>,
     #[serde(flatten)]
     #[schemars(with = "serde_json::Value")]
     pub detection: Detection,
@@ -31,20 +34,18 @@ pub fn detect(ctx: &Ctx, role: &str, lines: Option<usize>) -> Result<DetectRepor
         .map_err(|e| gone(role, &entry, e))?;
     check_same_pane(role, &entry, &snap.info)?;
     let screen = bottom_rows(&snap.screen, lines);
-    Ok(DetectReport {
-        role: Some(role.into()),
-        pane: Some(entry.pane),
-        detection: detect::classify(screen, Some(&snap.info.title)),
-    })
+    let detection = detect::classify(screen, Some(&snap.info.title));
+    Ok(report(Some(role.into()), Some(entry.pane), detection))
 }
 
 /// Classify saved screen text (plain or with SGR codes).
 pub fn detect_text(text: &str, lines: Option<usize>) -> DetectReport {
-    DetectReport {
-        role: None,
-        pane: None,
-        detection: detect::classify(bottom_rows(text, lines), None),
-    }
+    report(None, None, detect::classify(bottom_rows(text, lines), None))
+}
+
+fn report(role: Option<String>, pane: Option<String>, detection: Detection) -> DetectReport {
+    let fingerprint = detection.state.is_waiting().then(|| detection.fingerprint());
+    DetectReport { role, pane, fingerprint, detection }
 }
 
 fn bottom_rows(text: &str, lines: Option<usize>) -> &str {

@@ -1,6 +1,7 @@
 //! The core operations. Each takes typed params and returns a typed, serializable report; none
 //! prints. The CLI (`src/cli/`) and the MCP server (`src/mcp.rs`) both call these functions.
 
+pub mod demo;
 pub mod detect;
 pub mod history;
 pub mod peek;
@@ -9,6 +10,7 @@ pub mod prompt;
 pub mod register;
 pub mod respond;
 pub mod send;
+pub mod watch;
 
 use crate::error::{Result, SbError};
 use crate::store::StateDir;

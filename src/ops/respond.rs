@@ -1,6 +1,7 @@
 //! `respond`: drive a peer's menu with raw keys, every token validated before anything is sent.
 
 use super::{Ctx, gone, live_pane};
+use crate::detect::State;
 use crate::error::{Result, SbError};
 use serde::{Deserialize, Serialize};
 
@@ -10,6 +11,11 @@ pub struct RespondReport {
     pub pane: String,
     /// The tmux key names sent, in order.
     pub keys: Vec<String>,
+    /// With `--option`: the option chosen (number or 1-based position) and its label.
+    pub option: Option<u32>,
+    pub label: Option<String>,
+    /// With `--option`: the question of the menu that was answered.
+    pub question: Option<String>,
 }
 
 /// Send `keys` (tmux names or friendly aliases) to the role's pane.
@@ -25,10 +31,56 @@ pub fn respond(ctx: &Ctx, role: &str, keys: &[String]) -> Result<RespondReport> 
     ctx.tmux
         .send_keys(&entry.pane, &keys)
         .map_err(|e| gone(role, &entry, e))?;
+    Ok(RespondReport { role: role.to_string(), pane: entry.pane, keys, option: None, label: None, question: None })
+}
+
+/// Answer the open menu by option number, only if a menu is open, has that option, and (with
+/// `expect`) still has the fingerprint it had when it was detected. Holds the pane's send lock.
+pub fn respond_option(ctx: &Ctx, role: &str, option: u32, expect: Option<&str>) -> Result<RespondReport> {
+    crate::store::validate_role(role)?;
+    let entry = crate::store::registry::Registry::load(&ctx.state)?.get(role)?.clone();
+    ctx.state.ensure()?;
+    let _lock = crate::store::FileLock::acquire(&ctx.state.lock_path(&super::send::lock_name(&entry)))?;
+    let now = super::detect::detect(ctx, role, None)?;
+    let d = &now.detection;
+    let labels: Vec<&str> = d.options.iter().map(|o| o.label.as_str()).collect();
+    let screen = format!("{} [{}]", d.question.as_deref().unwrap_or("no question"), labels.join(" | "));
+    if d.state != State::WaitingSelect {
+        return Err(SbError::Refused {
+            reason: format!("{role} has no menu open (it is {}); nothing was sent", d.state),
+            hint: format!("see `sb detect {role}`"),
+        });
+    }
+    if let Some(fp) = expect.filter(|fp| *fp != d.fingerprint()) {
+        return Err(SbError::Refused {
+            reason: format!("the menu on {role}'s screen is not the one detected (fingerprint {fp}); it now shows: {screen}; nothing was sent"),
+            hint: format!("look again with `sb detect {role}` and answer what is open now"),
+        });
+    }
+    let numbered = d.options.iter().any(|o| o.number.is_some());
+    let target = if numbered {
+        d.options.iter().position(|o| o.number == Some(option))
+    } else {
+        (option as usize).checked_sub(1).filter(|i| *i < d.options.len())
+    };
+    let Some(t) = target else {
+        return Err(SbError::Usage(format!("{role}'s menu has no option {option}: {screen}")));
+    };
+    let keys: Vec<String> = if numbered && option < 10 {
+        vec![option.to_string()]
+    } else {
+        let from = d.options.iter().position(|o| o.selected).unwrap_or(0);
+        let step = if t >= from { "Down" } else { "Up" };
+        std::iter::repeat_n(step.to_string(), t.abs_diff(from)).chain(["Enter".to_string()]).collect()
+    };
+    ctx.tmux.send_keys(&entry.pane, &keys).map_err(|e| gone(role, &entry, e))?;
     Ok(RespondReport {
-        role: role.to_string(),
+        role: role.into(),
         pane: entry.pane,
         keys,
+        option: Some(option),
+        label: Some(d.options[t].label.clone()),
+        question: d.question.clone(),
     })
 }
 

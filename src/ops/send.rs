@@ -137,6 +137,11 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     }
 }
 
+/// The per-pane lock that serializes everything typed into one pane.
+pub fn lock_name(entry: &RoleEntry) -> String {
+    format!("pane-{}-{}", entry.server_pid, entry.pane.trim_start_matches('%'))
+}
+
 /// One try under the pane lock: check the pane, read the screen, guard, paste.
 fn attempt(ctx: &Ctx, p: &SendParams, entry: &RoleEntry, typed: &str) -> Result<Option<State>> {
     let state = if p.force {

@@ -54,6 +54,23 @@ impl Registry {
         Ok(out)
     }
 
+    /// Like `update`, but gives up with Ok(None) when the lock stays busy longer than `budget`
+    /// (for the SessionStart hook, which must never block a session). Creates nothing but the lock.
+    pub fn try_update<T>(
+        dir: &StateDir,
+        budget: std::time::Duration,
+        f: impl FnOnce(&mut Registry) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let Some(_lock) = FileLock::acquire_within(&dir.lock_path("registry"), budget)? else {
+            return Ok(None);
+        };
+        let mut reg = Registry::load(dir)?;
+        reg.version = super::FORMAT_VERSION;
+        let out = f(&mut reg)?;
+        save_json(&dir.registry(), &reg)?;
+        Ok(Some(out))
+    }
+
     /// The entry for `role`, or an error listing the roles that exist.
     pub fn get(&self, role: &str) -> Result<&RoleEntry> {
         self.roles.get(role).ok_or_else(|| SbError::UnknownRole {

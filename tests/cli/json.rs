@@ -89,6 +89,9 @@ struct Respond {
     role: String,
     pane: String,
     keys: Vec<String>,
+    option: Option<u32>,
+    label: Option<String>,
+    question: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -2,6 +2,7 @@
 
 mod env;
 mod errors;
+mod guard;
 mod json;
 mod send;
 mod state;

@@ -1,0 +1,68 @@
+//! `sb watch`: follow the peers and notify the manager when one waits.
+
+use crate::error::{Result, SbError};
+use crate::ops::Ctx;
+use crate::ops::watch::{self, WatchParams};
+use crate::output::{Out, Style, note};
+use clap::Args;
+
+/// Follow every peer's state; notify the manager when one opens a menu or asks a question
+///
+/// Runs until interrupted. Each interval it captures each peer's screen once (no model tokens).
+/// On a transition into waiting_select or waiting_text it sends one notice to the notify role:
+/// who waits, the question, and the exact `sb respond` command for each option. Every
+/// transition is appended to events.jsonl in the state dir and printed.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  tmux new-window -d 'sb watch --notify gestor'\n  sb watch --roles dev,reviewer --interval 2s --json")]
+pub struct WatchArgs {
+    /// Role that receives the notices [default: the role of this pane]
+    #[arg(long, value_name = "ROLE")]
+    pub notify: Option<String>,
+    /// Only these roles (comma-separated) [default: all registered]
+    #[arg(long, value_delimiter = ',', value_name = "ROLES")]
+    pub roles: Option<Vec<String>>,
+    /// How often to look at each peer
+    #[arg(long, default_value = "1s", value_parser = super::send::parse_duration)]
+    pub interval: std::time::Duration,
+    /// Report a peer busy for longer than this once as stalled (0 = never)
+    #[arg(long, default_value = "15m", value_parser = super::send::parse_duration)]
+    pub stall_after: std::time::Duration,
+    /// Stop after N rounds (for scripts and tests)
+    #[arg(long, hide = true)]
+    pub rounds: Option<u64>,
+}
+
+pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<std::io::Result<()>> {
+    let notify = a.notify.clone().or_else(|| ctx.own_role());
+    if notify.is_none() && !out.json {
+        note("sb: note: no --notify role and this pane has none: transitions are logged, no notices are sent");
+    }
+    let p = WatchParams {
+        notify,
+        roles: a.roles,
+        interval: a.interval,
+        stall_after: (!a.stall_after.is_zero()).then_some(a.stall_after),
+        rounds: a.rounds,
+    };
+    let mut failed = None;
+    watch::watch(ctx, &p, |e| {
+        let line = if out.json {
+            serde_json::to_string(e).unwrap_or_default()
+        } else {
+            let time = e.ts.get(11..19).unwrap_or(&e.ts);
+            let what = match e.kind.as_str() {
+                "transition" => format!("{} → {}", e.from.as_deref().unwrap_or("?"), out.paint(&e.to, Style::Bold)),
+                "notified" => format!("notified {}", e.notify.as_deref().unwrap_or("?")),
+                other => other.to_string(),
+            };
+            let q = e.question.as_deref().map(|q| format!("  {q:?}")).unwrap_or_default();
+            format!("{} {} {what}{q}", out.paint(time, Style::Dim), out.paint(&e.role, Style::Accent))
+        };
+        failed = out.line(&line).err();
+        failed.is_none()
+    })?;
+    match failed {
+        Some(e) => Err(SbError::from_io(e)),
+        None => Ok(Ok(())),
+    }
+}

@@ -1,0 +1,6 @@
+//! Tests of the screen classifier: shared fixtures, derived variants, garbage input, units.
+
+mod fixtures;
+mod garbage;
+mod units;
+mod variants;

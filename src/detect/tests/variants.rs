@@ -1,0 +1,159 @@
+//! Generalisation: derived variants of every fixture must classify like the original.
+//!
+//! Variants: trailing blank lines and CRLF endings, old conversation scrollback above the
+//! screen, a wider pane (longer rules), a narrower pane (plain text re-wrapped the way Ink wraps
+//! it: at word boundaries, continuing under the text column), busy screens without the
+//! "esc to interrupt" footer (the spinner alone must do), and the pane title as extra evidence.
+
+use super::fixtures::{Fixture, check, load_all};
+use crate::detect::{State, classify};
+
+/// Runs `make` over every fixture form it accepts and reports all mismatches at once.
+fn run(name: &str, make: impl Fn(&Fixture, &str, bool) -> Option<String>) {
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for f in load_all() {
+        for (form, text, styled) in [("txt", &f.txt, false), ("ansi", &f.ansi, true)] {
+            let Some(text) = text else { continue };
+            let Some(variant) = make(&f, text, styled) else { continue };
+            n += 1;
+            let bad = check(&classify(&variant, None), &f.expected, styled);
+            if !bad.is_empty() {
+                failures.push(format!("{}.{form} [{name}]:\n    {}", f.name, bad.join("\n    ")));
+            }
+        }
+    }
+    assert!(n > 0, "variant {name} produced no screens");
+    assert!(failures.is_empty(), "{} variants failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn trailing_blank_lines_and_crlf() {
+    run("trailing blanks", |_, t, _| Some(format!("{t}\n\n\n   \n\n")));
+    run("crlf", |_, t, _| Some(t.replace('\n', "\r\n")));
+    run("no final newline", |_, t, _| Some(t.trim_end_matches('\n').to_string()));
+}
+
+/// Conversation rows as Claude Code leaves them in scrollback (prompts, replies, tool results).
+fn scrollback(styled: bool) -> String {
+    let plain = "❯ earlier question SCN_OLD\n\n● Earlier answer that asked something else?\n\n\
+                 ● Bash(ls)\n  ⎿  Done\n\n✻ Worked for 3s · done 10:00 AM\n\n";
+    let styled_prompt = "\x1b[38;5;246m\x1b[48;5;237m❯ \x1b[38;5;231mearlier question SCN_OLD\x1b[39m\x1b[49m\n";
+    let block = if styled { plain.replacen("❯ earlier question SCN_OLD\n", styled_prompt, 1) } else { plain.to_string() };
+    block.repeat(60)
+}
+
+#[test]
+fn old_scrollback_above_the_screen() {
+    run("scrollback", |f, t, styled| {
+        // A blank or exited screen under old conversation is a different screen, not a variant.
+        (f.expected.state != State::Unknown).then(|| format!("{}{t}", scrollback(styled)))
+    });
+}
+
+#[test]
+fn wider_pane() {
+    run("width 200", |_, t, _| Some(widen(t, 200)));
+}
+
+fn widen(text: &str, w: usize) -> String {
+    text.lines()
+        .map(|l| {
+            let t = l.trim();
+            let n = t.chars().count();
+            let full = n >= 100 && (t.chars().all(|c| c == '─') || t.chars().all(|c| c == '▔'));
+            if full { t.chars().next().unwrap().to_string().repeat(w) } else { l.to_string() }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn narrower_panes_plain() {
+    for w in [100, 80, 64] {
+        run(&format!("reflow {w}"), |_, t, styled| (!styled).then(|| reflow(t, w)));
+    }
+}
+
+/// Re-wraps a plain capture to `w` columns: full-width rules are redrawn, box borders shrink,
+/// long rows wrap at the last space that fits and continue under their text column.
+pub fn reflow(text: &str, w: usize) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let chars: Vec<char> = line.chars().collect();
+        let indent = chars.iter().take_while(|c| **c == ' ').count();
+        let t = line.trim();
+        let one = |c: char| !t.is_empty() && t.chars().all(|x| x == c);
+        if (one('─') || one('▔')) && t.chars().count() >= 60 {
+            out.push(t.chars().next().unwrap().to_string().repeat(w));
+        } else if one('╌') && chars.len() > w {
+            out.push(format!("{}{}", " ".repeat(indent), "╌".repeat(w - indent - 1)));
+        } else if chars.len() <= w {
+            out.push(line.to_string());
+        } else if matches!(chars[indent], '╭' | '╰' | '│') {
+            let (first, last) = (chars[indent], *chars.last().unwrap());
+            let mut inner: Vec<char> = chars[indent + 1..chars.len() - 1].to_vec();
+            inner.truncate(w - indent - 2);
+            out.push(format!("{}{first}{}{last}", " ".repeat(indent), inner.iter().collect::<String>()));
+        } else {
+            let hang = hanging_indent(&chars);
+            let mut rest = chars;
+            while rest.len() > w {
+                let cut = (hang.max(indent) + 1..=w).rev().find(|&i| rest[i] == ' ');
+                let (head, tail) = match cut {
+                    Some(i) => (rest[..i].to_vec(), rest[i + 1..].to_vec()),
+                    None => (rest[..w].to_vec(), rest[w..].to_vec()),
+                };
+                out.push(head.iter().collect::<String>().trim_end().to_string());
+                let tail: Vec<char> = tail.into_iter().skip_while(|c| *c == ' ').collect();
+                rest = std::iter::repeat_n(' ', hang).chain(tail).collect();
+            }
+            out.push(rest.iter().collect());
+        }
+    }
+    out.join("\n") + "\n"
+}
+
+/// The column a wrapped row continues at: after the indent, cursor, number, box or bullet.
+fn hanging_indent(chars: &[char]) -> usize {
+    let mut i = chars.iter().take_while(|c| **c == ' ').count();
+    let skip = |mut i: usize| {
+        while chars.get(i) == Some(&' ') {
+            i += 1;
+        }
+        i
+    };
+    if matches!(chars.get(i), Some('❯' | '●' | '⎿' | '✔' | '✘')) && chars.get(i + 1) == Some(&' ') {
+        i = skip(i + 1);
+    }
+    let digits = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits > 0 && chars.get(i + digits) == Some(&'.') {
+        i = skip(i + digits + 1);
+    }
+    if chars.get(i) == Some(&'[') && chars.get(i + 2) == Some(&']') {
+        i = skip(i + 3);
+    }
+    i
+}
+
+#[test]
+fn busy_without_the_footer_hint() {
+    run("spinner only", |f, t, _| {
+        (f.expected.state == State::Busy).then(|| t.replace("esc to interrupt", "? for shortcuts"))
+    });
+}
+
+#[test]
+fn pane_title_is_only_evidence() {
+    for f in load_all() {
+        let Some(t) = &f.txt else { continue };
+        let d = classify(t, Some("✳ Claude Code"));
+        assert_eq!(d.state, f.expected.state, "{} with idle title", f.name);
+        if f.expected.state == State::Busy {
+            assert_eq!(classify(t, Some("◐ Claude Code")).state, State::Busy, "{}", f.name);
+        }
+    }
+    let idle = "─".repeat(80) + "\n❯\u{a0}\n" + &"─".repeat(80) + "\n  ? for shortcuts\n";
+    assert_eq!(classify(&idle, Some("✳ Claude Code")).state, State::Idle);
+    assert_eq!(classify(&idle, Some("◑ Claude Code")).state, State::Busy);
+}

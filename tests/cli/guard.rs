@@ -1,0 +1,173 @@
+//! The send guard, `sb wait`, guarded `respond --option`, and `sb watch`, against fake agents that
+//! draw real Claude Code screens (tests/fixtures/screens).
+
+use crate::env::{FakeAgent, Input, TestEnv, fixture, stderr, stdout, wait_for};
+use std::time::{Duration, Instant};
+
+const MENU: &str = "45-bash-permission-prompt";
+const OTHER_MENU: &str = "50-edit-approval-prompt";
+const IDLE: &str = "42-mock-simple-reply-idle";
+const DRAFT: &str = "07-idle-typed-text-not-submitted";
+const BUSY: &str = "43-busy-streaming-spinner-frame2";
+
+fn state_of(env: &TestEnv, role: &str) -> serde_json::Value {
+    let out = env.run(&["detect", role, "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn fake_agent_screens_classify_as_captured() {
+    let env = TestEnv::new();
+    let dev = FakeAgent::with_screen(&env, "dev", &fixture(MENU));
+    let d = state_of(&env, "dev");
+    assert_eq!(d["state"], "waiting_select");
+    assert_eq!(d["question"], "Do you want to proceed?");
+    assert_eq!(d["options"][0]["label"], "Yes");
+    assert!(d["fingerprint"].is_string());
+    dev.draw(&fixture(IDLE));
+    assert!(wait_for(Duration::from_secs(5), || state_of(&env, "dev")["state"] == "idle"));
+}
+
+#[test]
+fn send_refuses_an_open_menu_then_force_and_when_ready_deliver() {
+    let env = TestEnv::new();
+    let dev = FakeAgent::with_screen(&env, "dev", &fixture(MENU));
+    let out = env.run(&["send", "dev", "--from", "gestor", "take issue #14"]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("Do you want to proceed?") && err.contains("sb respond dev 1"), "{err}");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(dev.bytes().is_empty(), "nothing was typed into the menu");
+    let log = env.log("conversation.jsonl");
+    assert_eq!((log[0]["delivered"].as_bool(), log[0]["text"].as_str()), (Some(false), Some("take issue #14")));
+    assert!(log[0]["error"].as_str().unwrap().contains("menu open"));
+
+    let out = env.run(&["send", "dev", "--force", "forced"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(dev.wait_inputs(2)[0], Input::Paste("[from:user] forced".into()));
+
+    let sb = env.sb();
+    let waiter = std::thread::spawn(move || {
+        let mut sb = sb;
+        sb.args(["send", "dev", "--when-ready=20s", "after the menu"]).output().unwrap()
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(dev.inputs().len(), 2, "still waiting while the menu is open");
+    dev.draw(&fixture(IDLE));
+    let out = waiter.join().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(dev.wait_inputs(4)[2], Input::Paste("[from:user] after the menu".into()));
+    assert_eq!(env.log("conversation.jsonl").len(), 3);
+}
+
+#[test]
+fn send_refuses_to_type_over_a_draft() {
+    let env = TestEnv::new();
+    let dev = FakeAgent::with_screen(&env, "dev", &crate::env::fixture_ansi(DRAFT));
+    let out = env.run(&["send", "dev", "hello"]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(stderr(&out).contains("unsent text"), "{}", stderr(&out));
+    assert!(dev.bytes().is_empty());
+    // Busy is fine: Claude Code queues the message.
+    dev.draw(&fixture(BUSY));
+    assert!(wait_for(Duration::from_secs(5), || state_of(&env, "dev")["state"] == "busy"));
+    assert!(env.run(&["send", "dev", "queued"]).status.success());
+}
+
+#[test]
+fn wait_returns_on_the_change_and_times_out_with_exit_5() {
+    let env = TestEnv::new();
+    let dev = FakeAgent::with_screen(&env, "dev", &fixture(BUSY));
+    let out = env.run(&["wait", "dev", "--until", "idle", "--timeout", "700ms", "--interval", "100ms"]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("still busy"), "{}", stderr(&out));
+
+    let sb = env.sb();
+    let start = Instant::now();
+    let waiter = std::thread::spawn(move || {
+        let mut sb = sb;
+        sb.args(["--json", "wait", "dev", "--until", "settled", "--interval", "200ms", "--timeout", "30s"]).output().unwrap()
+    });
+    std::thread::sleep(Duration::from_millis(1000));
+    let changed = start.elapsed();
+    dev.draw(&fixture(MENU));
+    let out = waiter.join().unwrap();
+    let returned = start.elapsed();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["state"], "waiting_select");
+    // Within one interval of the change (plus the agent's redraw and process start-up).
+    assert!(returned - changed < Duration::from_millis(200 + 600), "{:?}", returned - changed);
+    let out = env.run(&["wait", "dev", "--until", "waiting", "--timeout", "5s"]);
+    assert!(out.status.success());
+}
+
+#[test]
+fn respond_option_answers_only_the_menu_that_was_detected() {
+    let env = TestEnv::new();
+    let dev = FakeAgent::with_screen(&env, "dev", &fixture(MENU));
+    let fp = state_of(&env, "dev")["fingerprint"].as_str().unwrap().to_string();
+    let out = env.run(&["respond", "dev", "--option", "1", "--expect", "0000000000000000"]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(stderr(&out).contains("not the one detected") && stderr(&out).contains("Do you want to proceed?"));
+    assert_eq!(env.run(&["respond", "dev", "--option", "9"]).status.code(), Some(2));
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(dev.bytes().is_empty());
+    let out = env.run(&["--json", "respond", "dev", "--option", "1", "--expect", &fp]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["label"].as_str(), v["keys"][0].as_str()), (Some("Yes"), Some("1")));
+    assert!(wait_for(Duration::from_secs(5), || dev.bytes() == b"1"));
+    // The menu changed: the old fingerprint is refused.
+    dev.draw(&fixture(OTHER_MENU));
+    assert!(wait_for(Duration::from_secs(5), || state_of(&env, "dev")["question"].as_str().is_some_and(|q| q.contains("edit"))));
+    assert_eq!(env.run(&["respond", "dev", "--option", "1", "--expect", &fp]).status.code(), Some(6));
+    dev.draw(&fixture(IDLE));
+    assert!(wait_for(Duration::from_secs(5), || state_of(&env, "dev")["state"] == "idle"));
+    let out = env.run(&["respond", "dev", "--option", "1"]);
+    assert_eq!(out.status.code(), Some(6));
+    assert!(stderr(&out).contains("no menu open"));
+    assert_eq!(dev.bytes(), b"1");
+}
+
+#[test]
+fn watch_notifies_the_manager_once_per_question() {
+    let env = TestEnv::new();
+    let gestor = env.role("gestor");
+    let dev = FakeAgent::with_screen(&env, "dev", &fixture(IDLE));
+    let mut watch = std::process::Command::new(crate::env::SB)
+        .env("SESSION_BRIDGE_DIR", &env.state)
+        .env("SB_TMUX_SOCKET", &env.sock)
+        .args(["watch", "--notify", "gestor", "--interval", "150ms", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pastes = |g: &FakeAgent| g.inputs().into_iter().filter(|i| matches!(i, Input::Paste(_))).count();
+    std::thread::sleep(Duration::from_millis(500));
+    dev.draw(&fixture(MENU));
+    assert!(wait_for(Duration::from_secs(10), || pastes(&gestor) == 1));
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(pastes(&gestor), 1, "no duplicate notice while the same menu stays open");
+    let Input::Paste(notice) = gestor.inputs()[0].clone() else { panic!() };
+    assert!(notice.starts_with("[from:watch] [sb watch] dev is waiting on a menu: Do you want to proceed?"), "{notice}");
+    assert!(notice.contains("1. Yes → sb respond dev --option 1 --expect"), "{notice}");
+    dev.draw(&fixture(IDLE));
+    std::thread::sleep(Duration::from_millis(500));
+    dev.draw(&fixture(OTHER_MENU));
+    assert!(wait_for(Duration::from_secs(10), || pastes(&gestor) == 2), "a new menu gives a second notice");
+    let _ = watch.kill();
+    let out = watch.wait_with_output().unwrap();
+    let printed = stdout(&out);
+    let events = env.log("events.jsonl");
+    let transitions: Vec<(String, String)> = events
+        .iter()
+        .filter(|e| e["kind"] == "transition" && e["role"] == "dev")
+        .map(|e| (e["from"].as_str().unwrap_or("-").to_string(), e["to"].as_str().unwrap().to_string()))
+        .collect();
+    let want = [("-", "idle"), ("idle", "waiting_select"), ("waiting_select", "idle"), ("idle", "waiting_select")];
+    assert_eq!(transitions, want.map(|(a, b)| (a.to_string(), b.to_string())));
+    assert_eq!(events.iter().filter(|e| e["kind"] == "notified").count(), 2);
+    assert!(printed.lines().count() >= 6, "{printed}");
+}
