@@ -20,6 +20,10 @@ pub struct AgentSpec {
     pub think: Duration,
     /// A shell command run once after the first reply (the demo's next hop).
     pub then: Option<String>,
+    /// Append each submitted message as a user turn to this JSONL file, like Claude Code's transcript.
+    pub transcript: Option<PathBuf>,
+    /// Ignore this many Enter presses (as a TUI that took an Enter as a newline would).
+    pub swallow_enters: u32,
 }
 
 #[derive(Default)]
@@ -62,6 +66,7 @@ pub fn run(spec: AgentSpec) -> std::io::Result<()> {
     let mut buf = [0u8; 65536];
     let mut pending: Vec<u8> = Vec::new();
     let mut then = spec.then.clone();
+    let mut swallow = spec.swallow_enters;
     loop {
         let n = stdin.read(&mut buf)?;
         if n == 0 {
@@ -74,6 +79,16 @@ pub fn run(spec: AgentSpec) -> std::io::Result<()> {
         pending.extend_from_slice(&buf[..n]);
         let submitted = take_input(&mut pending, &mut view.lock().unwrap());
         for text in submitted {
+            if swallow > 0 {
+                swallow -= 1;
+                view.lock().unwrap().draft = text;
+                continue;
+            }
+            if let Some(t) = &spec.transcript {
+                let line = serde_json::json!({"type": "user", "message": {"role": "user", "content": text}});
+                let mut f = std::fs::OpenOptions::new().create(true).append(true).open(t)?;
+                writeln!(f, "{line}")?;
+            }
             converse(&spec, &view, text);
             if let Some(cmd) = then.take() {
                 let _ = std::process::Command::new("sh").arg("-c").arg(cmd).status();

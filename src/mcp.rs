@@ -39,6 +39,9 @@ pub struct SendArgs {
     pub force: Option<bool>,
     /// Instead of refusing when the peer is not ready, wait up to this many seconds.
     pub when_ready_s: Option<f64>,
+    /// After submitting, wait up to this many seconds until the peer is seen taking the message
+    /// as a user turn; the result's `submitted_confirmed` says whether it was.
+    pub confirm_s: Option<f64>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -108,6 +111,10 @@ pub struct WaitForArgs {
 #[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Empty {}
 
+fn secs(s: f64) -> Duration {
+    Duration::from_secs_f64(if s.is_finite() { s.clamp(0.0, 86_400.0) } else { 0.0 })
+}
+
 /// The MCP server: a context and the tool router.
 #[derive(Clone)]
 pub struct SbServer {
@@ -166,9 +173,8 @@ impl SbServer {
             submit: a.submit.unwrap_or(true),
             tag: a.tag.unwrap_or(true),
             force: a.force.unwrap_or(false),
-            when_ready: a
-                .when_ready_s
-                .map(|s| Duration::from_secs_f64(s.clamp(0.0, 86_400.0))),
+            when_ready: a.when_ready_s.map(secs),
+            confirm: a.confirm_s.map(secs),
             ..SendParams::new(a.to, a.text)
         };
         self.call(move |c| ops::send::send(c, &p)).await
@@ -271,7 +277,7 @@ impl SbServer {
         &self,
         Parameters(a): Parameters<WaitForArgs>,
     ) -> ToolResult<ops::detect::WaitReport> {
-        let timeout = Duration::from_secs_f64(a.timeout_s.unwrap_or(600.0).clamp(0.0, 86_400.0));
+        let timeout = secs(a.timeout_s.unwrap_or(600.0));
         self.call(move |c| {
             ops::detect::wait(c, &a.role, a.until, timeout, Duration::from_millis(500))
         })

@@ -23,6 +23,12 @@ pub struct AgentArgs {
     /// Shell command to run once after the first reply
     #[arg(long)]
     pub then: Option<String>,
+    /// Append submitted messages as user turns to this JSONL transcript
+    #[arg(long, value_name = "FILE")]
+    pub transcript: Option<PathBuf>,
+    /// Ignore the first N Enter presses
+    #[arg(long, default_value_t = 0)]
+    pub swallow_enters: u32,
 }
 
 pub fn run(a: AgentArgs) -> Result<u8> {
@@ -32,6 +38,8 @@ pub fn run(a: AgentArgs) -> Result<u8> {
         reply: a.reply,
         think: std::time::Duration::from_millis(a.think_ms),
         then: a.then,
+        transcript: a.transcript,
+        swallow_enters: a.swallow_enters,
     };
     agent::run(spec).map_err(|e| SbError::Other(anyhow::anyhow!("agent: {e}")))?;
     Ok(0)

@@ -40,6 +40,10 @@ pub struct SendArgs {
     /// Wait until the peer can take the message instead of refusing [default timeout: 10m]
     #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "10m", value_parser = parse_duration)]
     pub when_ready: Option<std::time::Duration>,
+    /// Wait until the message is seen taken as a user turn (transcript, else screen); one Enter
+    /// is retried if the text still sits in the box. Exit 5 when unconfirmed [default timeout: 30s]
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "30s", value_parser = parse_duration)]
+    pub confirm: Option<std::time::Duration>,
 }
 
 pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
@@ -61,21 +65,29 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
         settle_ms: a.settle_ms,
         force: a.force,
         when_ready: a.when_ready,
+        confirm: a.confirm,
     };
     let r = send::send(ctx, &p)?;
-    if !out.json {
-        let how = if r.message.submitted {
-            "sent"
-        } else {
-            "pasted (not submitted)"
+    let printed = if out.json {
+        out.emit(&r, |_| String::new())
+    } else {
+        let how = if r.message.submitted { "sent" } else { "pasted (not submitted)" };
+        let confirmed = match &r.confirmation {
+            Some(c) if c.confirmed => format!(", confirmed by {} after {} ms", c.method, c.waited_ms),
+            Some(c) => format!(", NOT confirmed by {} after {} ms", c.method, c.waited_ms),
+            None => String::new(),
         };
-        note(&format!(
-            "{how} to {} ({} bytes, pane {}, id {})",
-            r.message.to, r.bytes, r.pane, r.message.id
-        ));
-        return Ok(Ok(()));
+        note(&format!("{how} to {} ({} bytes, pane {}, id {}{confirmed})", r.message.to, r.bytes, r.pane, r.message.id));
+        Ok(())
+    };
+    if let Some(c) = r.confirmation.as_ref().filter(|c| !c.confirmed) {
+        let state = c.state.map_or("unknown".to_string(), |s| s.to_string());
+        return Err(SbError::Timeout {
+            secs: c.waited_ms as f64 / 1000.0,
+            what: format!("the message was delivered but not seen taken as a user turn (peer is {state}; checked by {})", c.method),
+        });
     }
-    Ok(out.emit(&r, |_| String::new()))
+    Ok(printed)
 }
 
 /// `500ms`, `30s`, `10m`, `1h`, or a bare number of seconds.

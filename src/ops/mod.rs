@@ -1,15 +1,19 @@
 //! The core operations. Each takes typed params and returns a typed, serializable report; none
 //! prints. The CLI (`src/cli/`) and the MCP server (`src/mcp.rs`) both call these functions.
 
+pub mod confirm;
 pub mod demo;
 pub mod detect;
+pub mod doctor;
 pub mod history;
+pub mod hook;
 pub mod peek;
 pub mod peers;
 pub mod prompt;
 pub mod register;
 pub mod respond;
 pub mod send;
+pub mod setup;
 pub mod watch;
 
 use crate::error::{Result, SbError};

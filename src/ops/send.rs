@@ -9,6 +9,8 @@ use crate::store::log::{Message, append_message};
 use crate::store::registry::{Registry, RoleEntry};
 use crate::store::{FileLock, validate_role};
 use serde::{Deserialize, Serialize};
+use crate::store::log::file_len;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 /// What to send and how.
@@ -28,6 +30,8 @@ pub struct SendParams {
     pub force: bool,
     /// Wait up to this long for the peer to be ready instead of refusing.
     pub when_ready: Option<Duration>,
+    /// After submitting, wait up to this long to see the message taken as a user turn.
+    pub confirm: Option<Duration>,
 }
 
 impl SendParams {
@@ -41,6 +45,7 @@ impl SendParams {
             settle_ms: 0,
             force: false,
             when_ready: None,
+            confirm: None,
         }
     }
 }
@@ -53,6 +58,10 @@ pub struct SendReport {
     pub pane: String,
     /// Bytes typed (with the tag).
     pub bytes: usize,
+    /// With --confirm: whether the message was seen taken as a user turn (null without --confirm).
+    pub submitted_confirmed: Option<bool>,
+    /// With --confirm: how it was checked and what was seen.
+    pub confirmation: Option<super::confirm::Confirmation>,
     /// The peer's state as the guard saw it; null with --force.
     #[schemars(with = "Option<String>")]
     pub peer_state: Option<State>,
@@ -79,11 +88,8 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     };
     let entry = Registry::load(&ctx.state)?.get(&p.to)?.clone();
     ctx.state.ensure()?;
-    let lock_name = format!(
-        "pane-{}-{}",
-        entry.server_pid,
-        entry.pane.trim_start_matches('%')
-    );
+    let lock_name = lock_name(&entry);
+    let transcript_start = p.confirm.and(entry.transcript_path.as_deref()).map(|t| (t.to_string(), file_len(Path::new(t))));
     let deadline = p.when_ready.map(|d| Instant::now() + d);
     let mut msg = Message {
         id: new_id(),
@@ -116,6 +122,8 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
                     bytes: typed.len(),
                     peer_state: state,
                     message: msg,
+                    submitted_confirmed: None,
+                    confirmation: None,
                 })
             }
             Err(e) => {
@@ -133,7 +141,13 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         };
         drop(lock);
         super::register::touch(ctx, &[&from, &p.to]);
-        return result;
+        let mut report = result?;
+        if let (Some(timeout), true) = (p.confirm, p.submit) {
+            let c = super::confirm::confirm(ctx, &p.to, &entry, &lock_name, &typed, transcript_start, timeout)?;
+            report.submitted_confirmed = Some(c.confirmed);
+            report.confirmation = Some(c);
+        }
+        return Ok(report);
     }
 }
 

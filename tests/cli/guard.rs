@@ -171,3 +171,39 @@ fn watch_notifies_the_manager_once_per_question() {
     assert_eq!(events.iter().filter(|e| e["kind"] == "notified").count(), 2);
     assert!(printed.lines().count() >= 6, "{printed}");
 }
+
+#[test]
+fn confirm_uses_the_transcript_and_retries_a_swallowed_enter() {
+    let env = TestEnv::new();
+    let transcript = env.dir.path().join("dev-transcript.jsonl");
+    let dev = env.agent("dev", &["--transcript", transcript.to_str().unwrap(), "--swallow-enters", "1"]);
+    assert!(env.run(&["register", "dev", "--pane", &dev.pane]).status.success());
+    // No transcript known: the screen decides. The first Enter is swallowed, so sb presses it again.
+    let out = env.run(&["--json", "send", "dev", "--confirm=10s", "first message"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["submitted_confirmed"], true, "{v}");
+    assert_eq!(v["confirmation"]["method"], "screen");
+    assert_eq!(v["confirmation"]["retried_enter"], true);
+    // With the transcript recorded on the role (as the SessionStart hook does): it decides.
+    let reg_path = env.state.join("registry.json");
+    let mut reg: serde_json::Value = serde_json::from_slice(&std::fs::read(&reg_path).unwrap()).unwrap();
+    reg["roles"]["dev"]["transcript_path"] = transcript.to_str().unwrap().into();
+    std::fs::write(&reg_path, serde_json::to_vec(&reg).unwrap()).unwrap();
+    let out = env.run(&["--json", "send", "dev", "--confirm=10s", "second message"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["submitted_confirmed"].as_bool(), v["confirmation"]["method"].as_str()), (Some(true), Some("transcript")), "{v}");
+    assert_eq!(v["confirmation"]["retried_enter"], false);
+    // A peer that never takes it: unconfirmed, exit 5, and still delivered and logged.
+    let stuck = FakeAgent::with_screen(&env, "stuck", &fixture(BUSY));
+    let mut reg: serde_json::Value = serde_json::from_slice(&std::fs::read(&reg_path).unwrap()).unwrap();
+    reg["roles"]["stuck"]["transcript_path"] = env.dir.path().join("none.jsonl").to_str().unwrap().into();
+    std::fs::write(&reg_path, serde_json::to_vec(&reg).unwrap()).unwrap();
+    let out = env.run(&["--json", "send", "stuck", "--confirm=1s", "lost?"]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["delivered"].as_bool(), v["submitted_confirmed"].as_bool()), (Some(true), Some(false)));
+    assert!(stderr(&out).contains("not seen taken as a user turn"), "{}", stderr(&out));
+    drop(stuck);
+}

@@ -70,6 +70,8 @@ struct Send {
     pane: String,
     bytes: usize,
     peer_state: Option<String>,
+    submitted_confirmed: Option<bool>,
+    confirmation: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
