@@ -11,8 +11,6 @@ use rmcp::{Json, ServerHandler, ServiceExt, schemars, tool, tool_handler, tool_r
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-type ToolResult<T> = std::result::Result<Json<T>, String>;
-
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 pub struct RegisterArgs {
     /// Role name to bind: 1-64 characters of A-Z a-z 0-9 . _ - (e.g. "dev").
@@ -112,7 +110,11 @@ pub struct WaitForArgs {
 pub struct Empty {}
 
 fn secs(s: f64) -> Duration {
-    Duration::from_secs_f64(if s.is_finite() { s.clamp(0.0, 86_400.0) } else { 0.0 })
+    Duration::from_secs_f64(if s.is_finite() {
+        s.clamp(0.0, 86_400.0)
+    } else {
+        0.0
+    })
 }
 
 /// The MCP server: a context and the tool router.
@@ -124,7 +126,7 @@ pub struct SbServer {
 
 impl SbServer {
     /// Run `f` on the blocking pool so tmux calls never stall other requests.
-    async fn call<T, F>(&self, f: F) -> ToolResult<T>
+    async fn call<T, F>(&self, f: F) -> std::result::Result<Json<T>, String>
     where
         T: Send + 'static,
         F: FnOnce(&Ctx) -> Result<T> + Send + 'static,
@@ -152,14 +154,14 @@ impl SbServer {
     async fn register(
         &self,
         Parameters(a): Parameters<RegisterArgs>,
-    ) -> ToolResult<ops::register::RegisterReport> {
+    ) -> std::result::Result<Json<ops::register::RegisterReport>, String> {
         self.call(move |c| ops::register::register(c, &a.role, a.pane.as_deref()))
             .await
     }
 
     /// List the registered roles (peers): pane, whether it is alive, working directory, program.
     #[tool]
-    async fn list_peers(&self) -> ToolResult<ops::peers::PeersReport> {
+    async fn list_peers(&self) -> std::result::Result<Json<ops::peers::PeersReport>, String> {
         self.call(ops::peers::peers).await
     }
 
@@ -167,7 +169,10 @@ impl SbServer {
     /// new user turn, and logged. Refused (logged as undelivered) when the peer shows an open
     /// menu or unsent text; then use detect_question and respond, or retry with when_ready_s.
     #[tool]
-    async fn send(&self, Parameters(a): Parameters<SendArgs>) -> ToolResult<ops::send::SendReport> {
+    async fn send(
+        &self,
+        Parameters(a): Parameters<SendArgs>,
+    ) -> std::result::Result<Json<ops::send::SendReport>, String> {
         let p = SendParams {
             from: a.from,
             submit: a.submit.unwrap_or(true),
@@ -185,7 +190,7 @@ impl SbServer {
     async fn read_peer(
         &self,
         Parameters(a): Parameters<RoleLinesArgs>,
-    ) -> ToolResult<ops::peek::PeekReport> {
+    ) -> std::result::Result<Json<ops::peek::PeekReport>, String> {
         self.call(move |c| ops::peek::peek(c, &a.role, a.lines))
             .await
     }
@@ -197,7 +202,7 @@ impl SbServer {
     async fn detect_question(
         &self,
         Parameters(a): Parameters<RoleLinesArgs>,
-    ) -> ToolResult<ops::detect::DetectReport> {
+    ) -> std::result::Result<Json<ops::detect::DetectReport>, String> {
         self.call(move |c| ops::detect::detect(c, &a.role, a.lines))
             .await
     }
@@ -209,9 +214,12 @@ impl SbServer {
     async fn respond(
         &self,
         Parameters(a): Parameters<RespondArgs>,
-    ) -> ToolResult<ops::respond::RespondReport> {
-        self.call(move |c| ops::respond::respond(c, &a.role, &a.keys))
-            .await
+    ) -> std::result::Result<Json<ops::respond::RespondReport>, String> {
+        self.call(move |c| match a.option {
+            Some(n) => ops::respond::respond_option(c, &a.role, n, a.expect.as_deref()),
+            None => ops::respond::respond(c, &a.role, &a.keys),
+        })
+        .await
     }
 
     /// The newest messages between all roles, oldest first (optionally only those of one role).
@@ -219,7 +227,7 @@ impl SbServer {
     async fn history(
         &self,
         Parameters(a): Parameters<HistoryArgs>,
-    ) -> ToolResult<ops::history::HistoryReport> {
+    ) -> std::result::Result<Json<ops::history::HistoryReport>, String> {
         self.call(move |c| ops::history::history(c, a.limit, a.role.as_deref()))
             .await
     }
@@ -229,7 +237,7 @@ impl SbServer {
     async fn inbox(
         &self,
         Parameters(a): Parameters<InboxArgs>,
-    ) -> ToolResult<ops::history::HistoryReport> {
+    ) -> std::result::Result<Json<ops::history::HistoryReport>, String> {
         self.call(move |c| ops::history::inbox(c, &a.role, a.limit))
             .await
     }
@@ -239,7 +247,7 @@ impl SbServer {
     async fn set_prompt(
         &self,
         Parameters(a): Parameters<SetPromptArgs>,
-    ) -> ToolResult<ops::prompt::PromptReport> {
+    ) -> std::result::Result<Json<ops::prompt::PromptReport>, String> {
         self.call(move |c| ops::prompt::set_prompt(c, &a.role, &a.prompt))
             .await
     }
@@ -249,14 +257,14 @@ impl SbServer {
     async fn get_prompt(
         &self,
         Parameters(a): Parameters<RoleArgs>,
-    ) -> ToolResult<ops::prompt::PromptReport> {
+    ) -> std::result::Result<Json<ops::prompt::PromptReport>, String> {
         self.call(move |c| ops::prompt::get_prompt(c, &a.role))
             .await
     }
 
     /// List every saved briefing.
     #[tool]
-    async fn list_prompts(&self) -> ToolResult<ops::prompt::PromptList> {
+    async fn list_prompts(&self) -> std::result::Result<Json<ops::prompt::PromptList>, String> {
         self.call(ops::prompt::list_prompts).await
     }
 
@@ -265,7 +273,7 @@ impl SbServer {
     async fn delete_prompt(
         &self,
         Parameters(a): Parameters<RoleArgs>,
-    ) -> ToolResult<ops::prompt::PromptReport> {
+    ) -> std::result::Result<Json<ops::prompt::PromptReport>, String> {
         self.call(move |c| ops::prompt::delete_prompt(c, &a.role))
             .await
     }
@@ -276,7 +284,7 @@ impl SbServer {
     async fn wait_for(
         &self,
         Parameters(a): Parameters<WaitForArgs>,
-    ) -> ToolResult<ops::detect::WaitReport> {
+    ) -> std::result::Result<Json<ops::detect::WaitReport>, String> {
         let timeout = secs(a.timeout_s.unwrap_or(600.0));
         self.call(move |c| {
             ops::detect::wait(c, &a.role, a.until, timeout, Duration::from_millis(500))
@@ -305,7 +313,7 @@ pub fn serve(ctx: Ctx) -> Result<()> {
         .enable_all()
         .build()
         .map_err(|e| SbError::Other(anyhow::anyhow!("cannot start the async runtime: {e}")))?;
-    rt.block_on(async move {
+    let r = rt.block_on(async move {
         let service = match SbServer::new(ctx).serve(rmcp::transport::stdio()).await {
             Ok(s) => s,
             // The client went away before or during initialization: nothing to serve.
@@ -313,5 +321,7 @@ pub fn serve(ctx: Ctx) -> Result<()> {
         };
         let _ = service.waiting().await;
         Ok(())
-    })
+    });
+    rt.shutdown_timeout(Duration::from_secs(2));
+    r
 }

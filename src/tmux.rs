@@ -204,17 +204,21 @@ impl Tmux {
     /// Send tmux key names (already validated) to a pane, in one invocation. Single non-alphanumeric
     /// characters go literally (`-l`) so tmux never reads them as syntax (`;`).
     pub fn send_keys(&self, pane: &str, keys: &[String]) -> Result<()> {
-        let mut args: Vec<&str> = Vec::new();
+        let mut args: Vec<String> = Vec::new();
         for (i, k) in keys.iter().enumerate() {
             if i > 0 {
-                args.push(";");
+                args.push(";".into());
             }
-            args.extend(["send-keys", "-t", pane]);
+            args.extend(["send-keys".into(), "-t".into(), pane.into()]);
             if k.chars().count() == 1 && !k.chars().all(|c| c.is_ascii_alphanumeric()) {
-                args.push("-l");
+                args.push("-l".into());
             }
-            // tmux reads an argument ending in `;` as a command separator unless escaped.
-            args.push(if k == ";" { "\\;" } else { k });
+            // tmux reads an argument ending in `;` (`;` itself, `C-;`, `M-;`) as a command
+            // separator unless the `;` is escaped.
+            args.push(match k.strip_suffix(';') {
+                Some(head) => format!("{head}\\;"),
+                None => k.clone(),
+            });
         }
         self.run(args, None)
             .map(|_| ())
@@ -230,6 +234,9 @@ fn check(out: std::process::Output) -> Result<String> {
     if err.contains("no server running")
         || err.contains("error connecting to")
         || err.contains("No such file or directory")
+        // the server died while this command ran (killed, crashed, or the last session ended)
+        || err.contains("server exited unexpectedly")
+        || err.contains("lost server")
     {
         return Err(SbError::TmuxUnavailable(format!(
             "no tmux server is running ({err})"

@@ -4,13 +4,17 @@
 mod agent;
 mod demo;
 mod detect;
+mod generate;
+mod doctor;
 mod history;
+mod hook;
 mod peek;
 mod peers;
 mod prompt;
 mod register;
 mod respond;
 mod send;
+mod setup;
 mod watch;
 
 use crate::error::Result;
@@ -80,6 +84,13 @@ pub enum Cmd {
     Watch(watch::WatchArgs),
     Mcp(McpArgs),
     Demo(demo::DemoArgs),
+    Setup(setup::SetupArgs),
+    Doctor(doctor::DoctorArgs),
+    #[command(subcommand)]
+    Hook(hook::HookCmd),
+    /// Generate shell completions and man pages
+    #[command(hide = true)]
+    Generate(generate::GenerateArgs),
     /// A small scripted terminal agent for tests and the demo
     #[command(hide = true)]
     Agent(agent::AgentArgs),
@@ -139,6 +150,10 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Cmd::Demo(a) => io(demo::run(out, a)?)?,
         Cmd::Watch(a) => io(watch::run(&g.ctx()?, out, a)?)?,
         Cmd::Mcp(_) => crate::mcp::serve(g.ctx()?)?,
+        Cmd::Setup(a) => return setup::run(out, a),
+        Cmd::Doctor(a) => return doctor::run(&g.ctx()?, out, a),
+        Cmd::Hook(c) => return Ok(hook::run(g, c)),
+        Cmd::Generate(a) => return generate::run(a),
         Cmd::Agent(a) => return agent::run(a),
     }
     Ok(0)

@@ -5,10 +5,10 @@
 //! else idle with the draft); without a box: "Press Enter" screens, text entry boxes, spinners;
 //! anything else is unknown. Measured on Claude Code 2.1.332 (see tests/fixtures/screens).
 
-use super::layout::{self, InputBox, find_input_box, is_rule, is_top_bar};
-use super::menu::{find_menu, find_tabs};
+use super::layout::{self, InputBox, find_input_box, find_tabs, is_rule, is_top_bar};
+use super::menu::find_menu;
 use super::question::{dialog_question, first_paragraph, trailing_question};
-use super::rules::Rules;
+use super::rules::{Rules, contains_ci};
 use super::screen::{Row, Screen};
 use super::types::{Agent, Detection, State};
 
@@ -52,10 +52,10 @@ pub fn classify(s: &Screen, title: Option<&str>, agent: Agent) -> Detection {
         }
     }
     let bar = (lo..s.len()).rev().find(|&i| is_top_bar(&s.rows[i], s.width));
-    if ibox.is_none() {
-        if let Some(d) = dialog(s, bar.map_or(lo, |b| b + 1), agent) {
-            return d;
-        }
+    if ibox.is_none()
+        && let Some(d) = dialog(s, bar.map_or(lo, |b| b + 1), agent)
+    {
+        return d;
     }
     match ibox {
         Some(b) => with_input_box(s, b, title, agent),
@@ -97,17 +97,17 @@ fn is_conversation(row: &Row) -> bool {
     let echoed = first == Some(RULES.prompt)
         && row.chars.get(1) == Some(&' ')
         && row.chars.len() > 2
-        && !layout::starts_with_number(&row.from_col(2));
+        && !layout::starts_with_number(&row.text_from(2));
     first == Some(RULES.assistant_bullet) || echoed
 }
 
 fn with_input_box(s: &Screen, b: InputBox, title: Option<&str>, agent: Agent) -> Detection {
     let r = &RULES;
-    for i in b.bottom_rule + 1..s.len() {
-        let low = s.rows[i].text.to_lowercase();
-        if r.busy_footer.iter().any(|f| low.contains(f)) {
-            return Detection::new(State::Busy, agent, "claude.footer_busy", Some(s.rows[i].trimmed()));
-        }
+    // The status rows under the box, read as one line (a narrow pane wraps them).
+    let footer: Vec<&str> = (b.bottom_rule + 1..s.len()).map(|i| s.rows[i].trimmed()).collect();
+    let footer = footer.join(" ");
+    if r.busy_footer.iter().any(|f| contains_ci(&footer, f)) {
+        return Detection::new(State::Busy, agent, "claude.footer_busy", Some(footer.trim()));
     }
     if let Some(d) = busy_above(s, b.top_rule, agent) {
         return d;
@@ -116,10 +116,10 @@ fn with_input_box(s: &Screen, b: InputBox, title: Option<&str>, agent: Agent) ->
         return Detection::new(State::Busy, agent, "claude.pane_title_busy", title);
     }
     let draft = read_draft(s, b);
-    if draft.is_none() {
-        if let Some(d) = waiting_text(s, b.top_rule, agent) {
-            return d;
-        }
+    if draft.is_none()
+        && let Some(d) = waiting_text(s, b.top_rule, agent)
+    {
+        return d;
     }
     let mut d = Detection::new(State::Idle, agent, "claude.input_box", Some(s.rows[b.prompt].trimmed()));
     d.draft = draft;
@@ -133,12 +133,11 @@ fn busy_above(s: &Screen, end: usize, agent: Agent) -> Option<Detection> {
     let rows = (0..end.min(s.len())).rev().filter(|&i| !s.rows[i].is_blank()).take(15);
     for i in rows {
         let t = s.rows[i].trimmed();
-        let low = t.to_lowercase();
         // The spinner is drawn at the left edge; message text is indented under its bullet.
         if s.rows[i].indent() <= 1 && layout::is_spinner_line(t, r) {
             return Some(Detection::new(State::Busy, agent, "claude.spinner", Some(t)));
         }
-        if r.busy_markers.iter().any(|m| low.contains(m)) && low.contains("hook") {
+        if r.busy_markers.iter().any(|m| contains_ci(t, m)) && contains_ci(t, "hook") {
             return Some(Detection::new(State::Busy, agent, "claude.running_hook", Some(t)));
         }
         if is_conversation(&s.rows[i]) {
@@ -151,10 +150,10 @@ fn busy_above(s: &Screen, end: usize, agent: Agent) -> Option<Detection> {
 /// The draft in the box; `None` when empty or a placeholder.
 fn read_draft(s: &Screen, b: InputBox) -> Option<String> {
     let first = &s.rows[b.prompt];
-    let mut lines = vec![first.from_col(2)];
+    let mut lines = vec![first.text_from(2)];
     for i in b.prompt + 1..b.bottom_rule {
         let row = &s.rows[i];
-        lines.push(row.from_col(row.indent().min(2)));
+        lines.push(row.text_from(row.indent().min(2)));
     }
     let mut lines: Vec<String> = lines.into_iter().map(|l| l.trim_end().to_string()).collect();
     while lines.last().is_some_and(String::is_empty) {
@@ -181,7 +180,8 @@ fn read_draft(s: &Screen, b: InputBox) -> Option<String> {
 /// An empty box under an interruption notice or under an assistant message that asks a question.
 fn waiting_text(s: &Screen, end: usize, agent: Agent) -> Option<Detection> {
     let r = &RULES;
-    let is_done_line = |t: &str| t.chars().next().is_some_and(|c| r.is_spinner_glyph(c)) && t.chars().nth(1) == Some(' ');
+    let is_done_line =
+        |t: &str| t.chars().next().is_some_and(|c| r.is_spinner_glyph(c)) && t.chars().nth(1) == Some(' ');
     let last = (0..end).rev().find(|&i| !s.rows[i].is_blank() && !is_done_line(s.rows[i].trimmed()))?;
     let t = s.rows[last].trimmed();
     if let Some(rest) = t.strip_prefix(r.result_glyph) {
@@ -196,9 +196,9 @@ fn waiting_text(s: &Screen, end: usize, agent: Agent) -> Option<Detection> {
     }
     // The message's rows: its paragraph, inside a message that starts with the bullet.
     let start = (0..=last).rev().take_while(|&i| !s.rows[i].is_blank()).last()?;
-    let head = (0..=last)
-        .rev()
-        .find(|&i| !s.rows[i].is_blank() && (s.rows[i].indent() < 2 || s.rows[i].trimmed().starts_with(r.result_glyph)))?;
+    let head = (0..=last).rev().find(|&i| {
+        !s.rows[i].is_blank() && (s.rows[i].indent() < 2 || s.rows[i].trimmed().starts_with(r.result_glyph))
+    })?;
     if !s.rows[head].trimmed().starts_with(r.assistant_bullet) || s.rows[head].indent() != 0 {
         return None;
     }
@@ -215,11 +215,14 @@ fn without_input_box(s: &Screen, title: Option<&str>, agent: Agent) -> Detection
         return Detection::new(State::Unknown, agent, "blank_screen", None);
     };
     let lt = s.rows[last].trimmed();
-    if r.press_key.iter().any(|p| lt.starts_with(p)) {
-        let q = lt.split(" (").next().unwrap_or(lt);
-        let mut d = Detection::new(State::WaitingSelect, agent, "claude.press_key", Some(lt));
-        d.question = Some(q.to_string());
-        d.footer = Some(lt.to_string());
+    // The last paragraph (it may wrap) says `Press Enter to …`.
+    let para = (0..=last).rev().take_while(|&i| !s.rows[i].is_blank()).last().unwrap_or(last);
+    let text: Vec<&str> = (para..=last).map(|i| s.rows[i].trimmed()).collect();
+    let text = text.join(" ");
+    if r.press_key.iter().any(|p| text.starts_with(p)) {
+        let mut d = Detection::new(State::WaitingSelect, agent, "claude.press_key", Some(&text));
+        d.question = Some(text.split(" (").next().unwrap_or(&text).to_string());
+        d.footer = Some(text);
         return d;
     }
     if let Some((top, bottom)) = layout::find_text_box(s, last.saturating_sub(4)) {
@@ -232,7 +235,7 @@ fn without_input_box(s: &Screen, title: Option<&str>, agent: Agent) -> Detection
             return d;
         }
     }
-    if r.busy_footer.iter().any(|f| lt.to_lowercase().contains(f)) {
+    if r.busy_footer.iter().any(|f| contains_ci(lt, f)) {
         return Detection::new(State::Busy, agent, "claude.footer_busy", Some(lt));
     }
     if let Some(d) = busy_above(s, last + 1, agent) {

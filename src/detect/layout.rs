@@ -1,4 +1,4 @@
-//! Shared screen structure finders: rules, the input box, text boxes, key-hint footers, spinners.
+//! Shared screen structure finders: rules, the input box, text boxes, tab rows, key hints, spinners.
 //!
 //! Everything here is about shape (which characters a row is made of, where it starts, what
 //! sits above and below it), parameterised by an agent's `Rules`, never about one capture's
@@ -7,9 +7,20 @@
 use super::rules::Rules;
 use super::screen::{Row, Screen};
 
-/// A full-width horizontal rule: only `─`, starting near column 0, most of the screen wide.
+/// A full-width horizontal rule: `─` from near column 0 over most of the screen width. A short
+/// label inside it (`──── plan ────`) is allowed when the rule starts at column 0.
 pub fn is_rule(row: &Row, width: usize) -> bool {
-    is_line_of(row, '─', width)
+    if is_line_of(row, '─', width) {
+        return true;
+    }
+    let c = &row.chars;
+    let dashes = c.iter().filter(|&&ch| ch == '─').count();
+    row.indent() == 0
+        && c.first() == Some(&'─')
+        && c.last() == Some(&'─')
+        && dashes * 5 >= width * 3
+        && c.len() - dashes <= 40
+        && c.len() * 5 >= width * 4
 }
 
 /// The `▔` line that tops a fullscreen modal dialog.
@@ -51,7 +62,7 @@ pub fn find_input_box(s: &Screen, rules: &Rules) -> Option<InputBox> {
         if gap.is_some_and(|g| g != rules.prompt_gap && g != ' ') {
             continue;
         }
-        if gap == Some(' ') && starts_with_number(&row.from_col(2)) {
+        if gap == Some(' ') && starts_with_number(&row.text_from(2)) {
             continue; // a menu's cursor row (`❯ 1. Yes`), not a prompt
         }
         // The draft continues on rows indented by two columns (or blank) until the lower rule.
@@ -107,7 +118,9 @@ pub fn last_nonblank(s: &Screen) -> Option<usize> {
 pub fn is_spinner_line(text: &str, rules: &Rules) -> bool {
     let t = text.trim();
     let mut chars = t.chars();
-    let Some(glyph) = chars.next() else { return false };
+    let Some(glyph) = chars.next() else {
+        return false;
+    };
     if !rules.is_spinner_glyph(glyph) || chars.next() != Some(' ') {
         return false;
     }
@@ -121,7 +134,8 @@ pub fn is_spinner_line(text: &str, rules: &Rules) -> bool {
     };
     let head_ok = head.chars().next().is_some_and(char::is_alphabetic) && head.chars().count() <= 60;
     let tail = tail.trim();
-    head_ok && (tail.is_empty() || (tail.starts_with('(') && tail.ends_with(')')))
+    // The stats in parentheses may wrap onto the next row on a narrow pane.
+    head_ok && (tail.is_empty() || tail.starts_with('('))
 }
 
 /// A `╭──╮ │ … │ ╰──╯` text entry box ending at or below `from`: (top row, bottom row).
@@ -142,4 +156,19 @@ pub fn find_text_box(s: &Screen, from: usize) -> Option<(usize, usize)> {
 /// Rows strictly between `a` and `b` that are not blank.
 pub fn nonblank_between(s: &Screen, a: usize, b: usize) -> impl Iterator<Item = usize> + '_ {
     (a + 1..b.min(s.len())).filter(move |&i| !s.rows[i].is_blank())
+}
+
+/// The tab row of a question dialog in rows `lo..hi`: `←  ☐ Database  ☐ Features  ✔ Submit  →`.
+pub fn find_tabs(s: &Screen, lo: usize, hi: usize) -> Option<(usize, Vec<String>)> {
+    (lo..hi.min(s.len())).rev().find_map(|r| {
+        let t = s.rows[r].trimmed();
+        let t = t.strip_prefix('←').unwrap_or(t).trim();
+        let t = t.strip_suffix('→').unwrap_or(t).trim();
+        let parts: Vec<String> = t.split("  ").map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect();
+        let is_tab = |p: &String| {
+            let mut cs = p.chars();
+            matches!(cs.next(), Some('☐' | '☒' | '☑' | '✔' | '✓' | '□' | '■')) && cs.next() == Some(' ')
+        };
+        (!parts.is_empty() && parts.iter().all(is_tab)).then_some((r, parts))
+    })
 }

@@ -1,4 +1,4 @@
-//! Finds an open option list around its `❯` cursor row and reads its options and tab row.
+//! Finds an open option list around its `❯` cursor row and reads its options.
 //!
 //! A list is the cursor row plus its siblings: rows whose number sits in the cursor's number
 //! column (numbered menus) or whose label starts in the cursor's label column (un-numbered
@@ -87,10 +87,8 @@ pub fn find_menu(s: &Screen, lo: usize, hi: usize, rules: &Rules) -> Option<Menu
         if !cur.cursor {
             continue;
         }
-        // `❯ text` at column 0 with no number or box is an echoed prompt, not a menu cursor;
-        // so is any `❯` drawn on a background colour.
-        let echoed = cur.indent == 0 && cur.number.is_none() && cur.checked.is_none();
-        if echoed || row.attrs.get(cur.indent).is_some_and(|a| a.bg) {
+        // `❯ text` at column 0 with no number or box is an echoed prompt, not a menu cursor.
+        if cur.indent == 0 && cur.number.is_none() && cur.checked.is_none() {
             continue;
         }
         if let Some(m) = build(s, c, cur, lo, hi, rules) {
@@ -119,10 +117,10 @@ fn build(s: &Screen, c: usize, cur: Item, lo: usize, hi: usize, rules: &Rules) -
             return Kind::Stop;
         }
         if cur.number.is_some() {
-            if it.number.is_some() && it.indent == body_col {
+            // A numbered sibling, or `Submit` (un-numbered, in the box column) under a multi-select.
+            let submit = cur.checked.is_some() && it.number.is_none() && it.indent == cur.after_number;
+            if (it.number.is_some() && it.indent == body_col) || submit {
                 Kind::Opt
-            } else if cur.checked.is_some() && it.number.is_none() && it.indent == cur.after_number {
-                Kind::Opt // `Submit` under a multi-select list
             } else if it.indent >= cur.label_col {
                 Kind::Cont
             } else {
@@ -193,10 +191,16 @@ fn read_options(
     let mut prev_len = 0;
     for r in first..=last {
         let row = &s.rows[r];
+        let word = row.trimmed().split(' ').next().unwrap_or("").chars().count();
+        // Word wrap moved this row's first word down: it did not fit on the row above.
+        let wrapped = open == Some(row.indent()) && prev_len + 1 + word > s.width;
+        // An un-numbered sibling looks like a wrapped label; labels start with a capital.
+        let lower = row.trimmed().chars().next().is_some_and(|ch| !ch.is_uppercase());
+        let unnumbered_sibling = r != c && parse_item(row, rules).number.is_none() && lower;
         match kind(r) {
-            Kind::Opt => {
+            Kind::Opt if !(wrapped && unnumbered_sibling) => {
                 let it = parse_item(row, rules);
-                let (label, right) = split_column(&row.from_col(it.label_col));
+                let (label, right) = split_column(&row.text_from(it.label_col));
                 open = right.is_none().then_some(it.label_col);
                 prev_len = row.chars.len();
                 out.push(MenuOption {
@@ -207,12 +211,10 @@ fn read_options(
                     checked: it.checked,
                 });
             }
-            Kind::Cont => {
+            Kind::Opt | Kind::Cont => {
                 let Some(opt) = out.last_mut() else { continue };
                 let text = row.trimmed().to_string();
-                let word = text.split(' ').next().unwrap_or("").chars().count();
-                // Word wrap moved this row's first word down: it did not fit on the row above.
-                if open == Some(row.indent()) && prev_len + 1 + word > s.width {
+                if wrapped {
                     opt.label = format!("{} {}", opt.label, text);
                     prev_len = row.chars.len();
                 } else {
@@ -246,20 +248,4 @@ fn strip_mark(label: String, rules: &Rules) -> String {
         (Some(m), Some(' ')) if rules.status_marks.contains(&m) => chars.as_str().trim_end().to_string(),
         _ => label,
     }
-}
-
-/// The tab row of a question dialog in rows `lo..hi`: `←  ☐ Database  ☐ Features  ✔ Submit  →`.
-pub fn find_tabs(s: &Screen, lo: usize, hi: usize) -> Option<(usize, Vec<String>)> {
-    (lo..hi.min(s.len())).rev().find_map(|r| {
-        let t = s.rows[r].trimmed();
-        let t = t.strip_prefix('←').unwrap_or(t).trim();
-        let t = t.strip_suffix('→').unwrap_or(t).trim();
-        let parts: Vec<String> =
-            t.split("  ").map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect();
-        let is_tab = |p: &String| {
-            let mut cs = p.chars();
-            matches!(cs.next(), Some('☐' | '☒' | '☑' | '✔' | '✓' | '□' | '■')) && cs.next() == Some(' ')
-        };
-        (!parts.is_empty() && parts.iter().all(is_tab)).then_some((r, parts))
-    })
 }

@@ -27,7 +27,7 @@ pub fn first_paragraph(s: &Screen, top: usize, end: usize) -> Option<String> {
 pub fn trailing_question(s: &Screen, rows: &[usize], strip: &[char]) -> Option<String> {
     let text = join(s, rows);
     let text = text.trim_start_matches(|c: char| strip.contains(&c) || c == ' ');
-    let text = text.trim_end_matches(|c: char| c == '*' || c == '_' || c == ' ');
+    let text = text.trim_end_matches(['*', '_', ' ']);
     if !text.ends_with('?') {
         return None;
     }
@@ -55,10 +55,8 @@ fn paragraphs(s: &Screen, top: usize, end: usize, skip: Option<usize>) -> Vec<Ve
             || is_hint_line(&row.text)
             || !row.chars.iter().any(|c| c.is_alphanumeric());
         let same = cur.last().is_some_and(|&p| p + 1 == r && s.rows[p].indent() == row.indent());
-        if excluded || !same {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
+        if (excluded || !same) && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
         }
         if !excluded {
             cur.push(r);
@@ -84,10 +82,7 @@ fn question_in(text: &str) -> Option<String> {
             !chars[word_start..i].iter().collect::<String>().contains("://")
         }
     })?;
-    let start = (1..q)
-        .rev()
-        .find(|&i| chars[i] == ' ' && matches!(chars[i - 1], '.' | '!' | '?'))
-        .map_or(0, |i| i + 1);
+    let start = (1..q).rev().find(|&i| chars[i] == ' ' && matches!(chars[i - 1], '.' | '!' | '?')).map_or(0, |i| i + 1);
     let sentence: String = chars[start..=q].iter().collect();
     let sentence = sentence.trim();
     (sentence.chars().count() > 1).then(|| sentence.to_string())

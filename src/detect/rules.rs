@@ -45,8 +45,7 @@ pub struct Rules {
 impl Rules {
     pub fn is_spinner_glyph(&self, c: char) -> bool {
         !self.not_spinner.contains(&c)
-            && (self.spinner_glyphs.contains(&c)
-                || self.spinner_ranges.iter().any(|(a, b)| (*a..=*b).contains(&c)))
+            && (self.spinner_glyphs.contains(&c) || self.spinner_ranges.iter().any(|(a, b)| (*a..=*b).contains(&c)))
     }
 
     /// True when the pane title shows the working glyph of this agent.
@@ -58,22 +57,30 @@ impl Rules {
     }
 }
 
+/// Rows from the bottom searched for an agent's signatures.
+const SIGNATURE_ROWS: usize = 60;
+
 /// Which agent drew the screen: the pane title first, then on-screen signatures and structure.
 pub fn recognise(screen: &Screen, title: Option<&str>, all: &[&Rules]) -> Option<Agent> {
-    if let Some(t) = title {
-        if let Some(r) = all.iter().find(|r| t.contains(r.title_name)) {
-            return Some(r.agent);
-        }
+    if let Some(t) = title
+        && let Some(r) = all.iter().find(|r| t.contains(r.title_name))
+    {
+        return Some(r.agent);
     }
     for r in all {
-        let hit = screen.rows.iter().any(|row| {
-            let low = row.text.to_lowercase();
-            r.signatures.iter().any(|sig| low.contains(sig))
-                || (row.chars.first() == Some(&r.prompt) && row.chars.get(1) == Some(&r.prompt_gap))
+        let hit = screen.rows.iter().rev().take(SIGNATURE_ROWS).any(|row| {
+            (row.chars.first() == Some(&r.prompt) && row.chars.get(1) == Some(&r.prompt_gap))
+                || r.signatures.iter().any(|sig| contains_ci(&row.text, sig))
         });
         if hit {
             return Some(r.agent);
         }
     }
     None
+}
+
+/// Whether `hay` contains `needle` (lower-case ASCII), ignoring ASCII case, without allocating.
+pub fn contains_ci(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }

@@ -31,7 +31,8 @@ pub struct Attr {
     pub bg: bool,
 }
 
-/// One screen row: its characters (trailing spaces trimmed) and one `Attr` per character.
+/// One screen row: its characters (trailing spaces trimmed) and one `Attr` per character
+/// (`attrs` is empty for plain input and for styled rows the rules did not ask attributes of).
 #[derive(Debug, Clone, Default)]
 pub struct Row {
     pub text: String,
@@ -65,7 +66,7 @@ impl Row {
     }
 
     /// The characters from `col` on, as a string.
-    pub fn from_col(&self, col: usize) -> String {
+    pub fn text_from(&self, col: usize) -> String {
         self.chars.iter().skip(col).collect()
     }
 }
@@ -81,10 +82,12 @@ pub struct Screen {
 }
 
 impl Screen {
-    pub fn parse(input: &str) -> Screen {
+    /// Parses `input`. Cell attributes of styled input are read only for rows whose text
+    /// `wants_attrs` accepts (reading cells is most of vt100's cost); other rows have none.
+    pub fn parse(input: &str, wants_attrs: &dyn Fn(&str) -> bool) -> Screen {
         let styled = input.contains('\x1b');
         let lines = tail_lines(input, MAX_ROWS);
-        let mut rows = if styled { parse_styled(&lines) } else { parse_plain(&lines) };
+        let mut rows = if styled { parse_styled(&lines, wants_attrs) } else { parse_plain(&lines) };
         while rows.last().is_some_and(Row::is_blank) {
             rows.pop();
         }
@@ -132,7 +135,7 @@ fn parse_plain(lines: &[&str]) -> Vec<Row> {
         .collect()
 }
 
-fn parse_styled(lines: &[&str]) -> Vec<Row> {
+fn parse_styled(lines: &[&str], wants_attrs: &dyn Fn(&str) -> bool) -> Vec<Row> {
     // Keep the last lines that fit the byte budget, each cut to a bounded length.
     let mut budget = MAX_ANSI_TOTAL;
     let mut cut: Vec<&str> = Vec::new();
@@ -158,11 +161,24 @@ fn parse_styled(lines: &[&str]) -> Vec<Row> {
     parser.process(cut.join("\r\n").as_bytes());
     let screen = parser.screen();
     let mut out = Vec::with_capacity(rows);
-    for r in 0..nr.get() {
-        let mut chars = Vec::with_capacity(cols);
-        let mut attrs = Vec::with_capacity(cols);
-        for c in 0..nc.get() {
-            let Some(cell) = screen.cell(r, c) else { continue };
+    // `rows()` walks the grid once; `cell()` costs ~20 ns, so cells are read only for the rows
+    // whose attributes the rules look at, and only as far as their text goes.
+    for (r, text) in screen.rows(0, nc.get()).enumerate() {
+        let text = text.trim_end();
+        if !wants_attrs(text) {
+            let chars: Vec<char> = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+            out.push(Row::new(chars, Vec::new()));
+            continue;
+        }
+        let need = text.chars().count();
+        let mut chars = Vec::with_capacity(need);
+        let mut attrs = Vec::with_capacity(need);
+        let mut c = 0;
+        while chars.len() < need && c < nc.get() {
+            let Some(cell) = screen.cell(r as u16, c) else {
+                break;
+            };
+            c += 1;
             if cell.is_wide_continuation() {
                 continue;
             }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// What the agent in the pane is doing, as far as the screen shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     /// Working: spinner, "esc to interrupt", a tool or hook running.
@@ -48,7 +48,7 @@ impl fmt::Display for State {
 }
 
 /// Which TUI drew the screen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Agent {
     Claude,
@@ -76,7 +76,7 @@ impl fmt::Display for Agent {
 }
 
 /// One selectable row of an open menu.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MenuOption {
     /// The number printed before `.`, or null in un-numbered menus.
     pub number: Option<u32>,
@@ -91,14 +91,14 @@ pub struct MenuOption {
 }
 
 /// Which rule decided the state, and on which screen line.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Evidence {
     pub rule: String,
     pub line: Option<String>,
 }
 
 /// The classifier's full answer for one screen.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Detection {
     pub state: State,
     pub agent: Agent,
@@ -121,10 +121,7 @@ impl Detection {
             tabs: Vec::new(),
             draft: None,
             footer: None,
-            evidence: Evidence {
-                rule: rule.to_string(),
-                line: line.map(str::to_string),
-            },
+            evidence: Evidence { rule: rule.to_string(), line: line.map(str::to_string) },
         }
     }
 

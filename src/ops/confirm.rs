@@ -21,7 +21,6 @@ pub struct Confirmation {
     /// Enter was pressed once more because the text was still in the input box.
     pub retried_enter: bool,
     /// The peer's state when the check ended.
-    #[schemars(with = "Option<String>")]
     pub state: Option<State>,
 }
 

@@ -19,7 +19,6 @@ pub struct DetectReport {
     /// `sb respond --option N --expect FP` to answer only that menu.
     pub fingerprint: Option<String>,
     #[serde(flatten)]
-    #[schemars(with = "serde_json::Value")]
     pub detection: Detection,
 }
 

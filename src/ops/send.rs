@@ -63,7 +63,6 @@ pub struct SendReport {
     /// With --confirm: how it was checked and what was seen.
     pub confirmation: Option<super::confirm::Confirmation>,
     /// The peer's state as the guard saw it; null with --force.
-    #[schemars(with = "Option<String>")]
     pub peer_state: Option<State>,
 }
 

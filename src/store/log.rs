@@ -56,6 +56,7 @@ pub fn append_record<T: Serialize>(path: &Path, record: &T) -> Result<()> {
 
 fn open_append(path: &Path) -> Result<File> {
     OpenOptions::new()
+        .read(true) // to look at the last byte (see `write_line`)
         .append(true)
         .create(true)
         .mode(0o600)
@@ -65,7 +66,23 @@ fn open_append(path: &Path) -> Result<File> {
 }
 
 /// One `write` of the whole line (O_APPEND places it at the end atomically w.r.t. other appenders).
+/// Called under the lock. If the file does not end in a newline, a writer died inside its `write`
+/// (SIGKILL stops a large write between pages) and left a torn line: end that fragment first, so
+/// it stays one unreadable line (skipped and counted by readers) instead of swallowing this one.
 fn write_line(mut f: &File, path: &Path, line: &[u8]) -> Result<()> {
+    let len = f.metadata().map_err(|e| io_err("append to", path, e))?.len();
+    let mut last = [b'\n'];
+    if len > 0 {
+        f.read_exact_at(&mut last, len - 1)
+            .map_err(|e| io_err("read", path, e))?;
+    }
+    let repaired;
+    let line = if last[0] == b'\n' {
+        line
+    } else {
+        repaired = [b"\n", line].concat();
+        &repaired[..]
+    };
     let n = f.write(line).map_err(|e| io_err("append to", path, e))?;
     if n != line.len() {
         // A short write (disk full): cut the partial line off so no torn line stays behind.

@@ -103,9 +103,22 @@ impl StateDir {
     /// registry can point a role at any pane, and whoever can write prompts can inject instructions.
     pub fn check_safe(&self) -> Result<()> {
         for path in [self.root.clone(), self.registry(), self.prompts()] {
-            let Ok(meta) = fs::symlink_metadata(&path) else {
+            // The root may be reached through a symlink (judge the directory it points to); the
+            // files must not be links (a link's own mode is always 0777, and sb never follows them).
+            let meta = if path == self.root {
+                fs::metadata(&path)
+            } else {
+                fs::symlink_metadata(&path)
+            };
+            let Ok(meta) = meta else {
                 continue;
             };
+            if meta.file_type().is_symlink() {
+                return Err(SbError::Unsafe(format!(
+                    "{} is a symbolic link; sb does not follow links in its state directory",
+                    path.display()
+                )));
+            }
             if meta.mode() & 0o002 != 0 {
                 return Err(SbError::Unsafe(format!(
                     "{} is world-writable (mode {:o}): anyone on this machine could redirect messages or inject prompts; fix it with `chmod go-w {}`",

@@ -22,7 +22,9 @@ pub struct Prompts {
 }
 
 impl Prompts {
+    /// Refuses a world-writable state dir or prompts file (anyone could inject instructions).
     pub fn load(dir: &StateDir) -> Result<Prompts> {
+        dir.check_safe()?;
         load_json(&dir.prompts())
     }
 

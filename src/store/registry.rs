@@ -39,7 +39,9 @@ pub struct Registry {
 }
 
 impl Registry {
+    /// Refuses a world-writable state dir or registry (anyone could point a role at any pane).
     pub fn load(dir: &StateDir) -> Result<Registry> {
+        dir.check_safe()?;
         load_json(&dir.registry())
     }
 

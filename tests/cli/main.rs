@@ -2,7 +2,13 @@
 
 mod env;
 mod errors;
+mod generated;
 mod guard;
+mod hook;
 mod json;
+mod readme;
+mod reliability;
+mod mcp;
 mod send;
+mod setup;
 mod state;

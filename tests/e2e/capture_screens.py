@@ -13,6 +13,7 @@ import os
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the repo
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness as h  # noqa: E402
 
@@ -23,6 +24,14 @@ def save(cl, out, name, state, note):
     cl.save_screen(out, name, "state: %s\n%s" % (state, note))
     INDEX.append((name, state, note.split("\n")[0]))
     sys.stderr.write("saved %s\n" % name)
+
+
+def clear_box(cl):
+    """Empty the input box (C-u kills one line; BSpace joins it with the one above)."""
+    for _ in range(4):
+        cl.keys("C-u")
+        cl.keys("BSpace")
+    time.sleep(0.5)
 
 
 def try_wait(fn, *a, **k):
@@ -38,7 +47,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(h.HERE, "screens"))
     a = ap.parse_args()
     out = a.out
-    with h.Env() as env:
+    with h.Env(focus_events=False) as env:  # tmux's default, as most people have it
         # --- default (auto) mode, first screen
         auto = env.start_claude("auto")
         auto.wait_ready(60)
@@ -131,12 +140,13 @@ def main():
         with open(f, "w") as fh:
             fh.write("first line\nsecond line\n")
         cl.paste_submit("edit the notes SB_EDIT: %s" % f)
-        try_wait(cl.wait_screen, lambda s: "Do you want to make this edit" in s, 20, "edit prompt")
+        ok = try_wait(cl.wait_screen, lambda s: "Do you want to make this edit" in s, 20, "edit prompt")
         time.sleep(0.7)
         save(cl, out, "edit-approval-prompt", "waiting_select",
              "Read then Edit tool_use: 'Edit file' dialog with a diff, 'Do you want to make this edit to notes.txt?',"
              " options 1. Yes / 2. Yes, and switch to accept edits … / 3. No.")
-        cl.keys("1")
+        if ok:
+            cl.keys("1")
         try_wait(cl.wait_idle, 30)
 
         # --- AskUserQuestion (single)
@@ -181,16 +191,12 @@ def main():
         time.sleep(0.8)
         save(cl, out, "idle-typed-draft", "idle",
              "Typed (send-keys -l) but not submitted: draft 'a draft that is not sent yet' in the box.")
-        cl.keys("C-u")
-        time.sleep(0.3)
+        clear_box(cl)
         cl.paste_submit("line one of a pasted draft\nline two", enter=False)
         time.sleep(0.8)
         save(cl, out, "idle-pasted-multiline-draft", "idle",
              "A two-line bracketed paste without Enter: the text sits in the box as a draft.")
-        cl.keys("C-u")
-        time.sleep(0.3)
-        cl.keys("C-u")
-        time.sleep(0.3)
+        clear_box(cl)
 
         # --- /clear
         cl.keys("-l", "/clear")
@@ -201,6 +207,46 @@ def main():
         time.sleep(1.5)
         try_wait(cl.wait_idle, 20)
         save(cl, out, "idle-after-clear", "idle", "After /clear: the conversation is cleared, empty box.")
+
+        # --- MCP tool permission prompt (a stub MCP server registered as session-bridge)
+        m = env.start_claude("mcp", permissions_default=True, gated=True,
+                             extra_env={"FAKE_MCP_LOG": os.path.join(env.dir, "fake-mcp.jsonl")})
+        m.cli("mcp", "add", "-s", "user", "session-bridge", "--", sys.executable,
+              os.path.join(h.HERE, "fake_mcp.py"))
+        m.release()
+        m.wait_ready(60)
+        m.paste_submit("tell bob SB_MCP_SEND: bob hello from the stand-in")
+        if try_wait(m.wait_screen, lambda s: "Do you want to proceed?" in s, 20, "mcp prompt"):
+            time.sleep(0.7)
+            save(m, out, "mcp-tool-permission-prompt", "waiting_select",
+                 "A call of mcp__session-bridge__send (after ToolSearch loaded it): 'Tool use' dialog"
+                 " 'session-bridge — Send Tool: (MCP)' with the arguments, 'Do you want to proceed?',"
+                 " options 1. Yes / 2. Yes, and don't ask again for session-bridge — … / 3. No.")
+            m.keys("1")
+            try_wait(m.wait_idle, 20)
+
+        # --- the focus-events notice (tmux default focus-events off) above the box
+        n = env.start_claude("notice", permissions_default=True)
+        n.wait_ready(60)
+        for _ in range(10):
+            n.paste_submit("anything to ask? SB_QUESTION")
+            try_wait(n.wait_idle, 20)
+            time.sleep(0.5)
+            if "focus-events off" in n.screen():
+                save(n, out, "prose-question-with-focus-events-notice", "waiting_text",
+                     "As prose-question-empty-prompt, with Claude Code's 'tmux focus-events off · …' notice on"
+                     " the line above the input box (it appears by itself some seconds into a session when"
+                     " tmux has focus-events off, tmux's default).")
+                n.paste_submit("run it SB_BASH: touch %s" % os.path.join(env.dir, "never2"))
+                if try_wait(n.wait_screen, lambda s: "Do you want to proceed?" in s, 20, "bash prompt"):
+                    time.sleep(0.5)
+                    n.keys("Escape")
+                    time.sleep(1.5)
+                    save(n, out, "interrupted-with-focus-events-notice", "waiting_text",
+                         "'Interrupted · What should Claude do instead?', then the 'tmux focus-events off · …'"
+                         " notice line, then the empty box.")
+                break
+            time.sleep(2)
 
     with open(os.path.join(out, "INDEX.md"), "w") as f:
         f.write("# Captured screens (Claude Code 2.1.332, tmux 3.3a, 120x40)\n\n"

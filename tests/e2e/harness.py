@@ -190,7 +190,7 @@ def body_text(entry):
 
 
 class Env:
-    def __init__(self, root=None, keep=None):
+    def __init__(self, root=None, keep=None, focus_events=True):
         self.keep = bool(os.environ.get("SB_E2E_KEEP")) if keep is None else keep
         self.dir = root or tempfile.mkdtemp(prefix="sb-e2e-")
         os.makedirs(self.dir, exist_ok=True)
@@ -213,7 +213,11 @@ class Env:
                   ";", "set", "-g", "remain-on-exit", "on",
                   ";", "set", "-g", "history-limit", "5000",
                   ";", "set", "-g", "default-terminal", "tmux-256color",
-                  ";", "set", "-g", "exit-empty", "off")
+                  ";", "set", "-g", "exit-empty", "off",
+                  # with focus-events off (tmux's default) Claude Code shows, a few seconds into a
+                  # session, a notice 'tmux focus-events off · …' above its input box; on by default
+                  # here so that live screens do not depend on when that notice comes
+                  ";", "set", "-g", "focus-events", "on" if focus_events else "off")
 
     def __enter__(self):
         return self
@@ -272,9 +276,9 @@ class Env:
 
     # -- claude
     def start_claude(self, name, settings=None, permissions_default=False, mcp_servers=None,
-                     extra_env=None, workdir=None, args=()):
+                     extra_env=None, workdir=None, args=(), gated=False):
         s = Claude(self, name, settings=settings, permissions_default=permissions_default,
-                   mcp_servers=mcp_servers, extra_env=extra_env, workdir=workdir, args=args)
+                   mcp_servers=mcp_servers, extra_env=extra_env, workdir=workdir, args=args, gated=gated)
         self.sessions.append(s)
         return s
 
@@ -326,7 +330,7 @@ class Claude:
     """One Claude Code session in its own pane, HOME and working directory."""
 
     def __init__(self, env, name, settings=None, permissions_default=False, mcp_servers=None,
-                 extra_env=None, workdir=None, args=()):
+                 extra_env=None, workdir=None, args=(), gated=False):
         self.env = env
         self.name = name
         self.root = os.path.join(env.dir, name)
@@ -348,13 +352,37 @@ class Claude:
             "DISABLE_TELEMETRY": "1",
             "DISABLE_ERROR_REPORTING": "1",
             "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+            # without these 2.1.332 looks up downloads.claude.ai and runs `ssh git@github.com` to
+            # install the official plugin marketplace: no traffic may leave 127.0.0.1
+            "CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL": "1",
+            "DISABLE_INSTALLATION_CHECKS": "1",
+            "DISABLE_UPDATES": "1",
+            "CLAUDE_CODE_IDE_SKIP_AUTO_INSTALL": "1",
             "TERM": "tmux-256color",
             "COLORTERM": "truecolor",
         }
         self.penv.update(extra_env or {})
-        cmd = " ".join(shlex_quote(x) for x in [self.exe] + list(args))
+        # the pane waits for a gate file before it execs claude, so that a test can first learn the
+        # pane id (to register it) and only then let claude start (and run its SessionStart hook)
+        self.gate = os.path.join(self.root, "gate")
+        exe = " ".join(shlex_quote(x) for x in [self.exe] + list(args))
+        cmd = "while [ ! -e %s ]; do sleep 0.05; done; exec %s" % (shlex_quote(self.gate), exe)
         self.pane = env.new_pane(name, cmd, cwd=self.workdir, env=self.penv)
+        if not gated:
+            self.release()
         log("started claude %s in %s" % (name, self.pane))
+
+    def release(self):
+        """Let a gated pane start claude."""
+        open(self.gate, "w").close()
+
+    def cli(self, *args, timeout=60):
+        """Run the claude CLI non-interactively with this session's HOME and environment
+        (e.g. `mcp add`, `mcp list`). Returns the CompletedProcess (text)."""
+        e = dict(self.env.base_env)
+        e.update(self.penv)
+        return subprocess.run([self.exe] + list(args), cwd=self.workdir, env=e, capture_output=True,
+                              text=True, timeout=timeout, stdin=subprocess.DEVNULL)
 
     # -- screens
     def screen(self, escapes=False):

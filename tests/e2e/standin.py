@@ -16,7 +16,9 @@ that text (the argument, where one is taken, is the rest of that line):
   SB_ASK                      tool_use AskUserQuestion (one single-select question, 3 options)
   SB_ASK2                     tool_use AskUserQuestion (two questions, the second multi-select)
   SB_QUESTION                 a prose reply that ends with a question mark
-  SB_MCP_SEND: <to> <text>    tool_use mcp__session-bridge__send {to, from: SB_FROM or "standin", text}
+  SB_MCP_SEND: <to> [from=<role>] <text>
+                              tool_use mcp__session-bridge__send {to, from (default standin), text};
+                              first ToolSearch select:… when the tool is deferred (2.1.332 defers MCP tools)
   SB_TOOL: <name> <json>      tool_use of any tool with the given JSON input
   (anything else)             "stand-in reply #N: received C chars" + any MARK-… tokens echoed
 
@@ -79,42 +81,48 @@ def strip_reminders(text):
     return REMINDER_RE.sub("", text).strip("\n")
 
 
+INTERRUPT_RE = re.compile(r"^\[Request interrupted by user[^\]]*\]\s*$", re.M)
+
+
 def user_turn_text(content):
-    """The user's own words in a message: text blocks without system reminders, joined by \\n."""
-    parts = [strip_reminders(t) for t in block_texts(content)]
+    """The user's own words in a message: text blocks without system reminders or Claude Code's
+    '[Request interrupted by user…]' markers, joined by \\n."""
+    parts = [INTERRUPT_RE.sub("", strip_reminders(t)) for t in block_texts(content)]
     parts = [p for p in parts if p.strip()]
     return "\n".join(parts)
 
 
+def turn_words(content):
+    """The user's own words if this user message starts a turn, else "". A message carrying a
+    tool_result is a tool step (Claude Code may add text such as "Tool loaded." to it) unless it
+    also says the user interrupted, in which case the text after that marker is a new turn."""
+    if has_tool_result(content):
+        if not any(INTERRUPT_RE.search(t) for t in block_texts(content)):
+            return ""
+    return user_turn_text(content)
+
+
 def analyse(body):
-    """Find the latest user turn (last user message without tool_result) and how many tool
-    steps have happened since."""
+    """Find the latest user turn (the last user message with words of the user's own; a message
+    with only tool_result blocks is a tool step) and how many tool steps have happened since."""
     msgs = body.get("messages") or []
     step = 0
     turn_text = ""
     last_tool_result = None
     for m in reversed(msgs):
-        if not isinstance(m, dict):
-            continue
-        if m.get("role") != "user":
+        if not isinstance(m, dict) or m.get("role") != "user":
             continue
         c = m.get("content")
+        words = turn_words(c)
+        if words:
+            turn_text = words
+            break
         if has_tool_result(c):
             step += 1
             if last_tool_result is None:
-                for b in c:
-                    if isinstance(b, dict) and b.get("type") == "tool_result":
-                        last_tool_result = b
-            continue
-        turn_text = user_turn_text(c)
-        if turn_text:
-            break
-    user_turns = []
-    for m in msgs:
-        if isinstance(m, dict) and m.get("role") == "user" and not has_tool_result(m.get("content")):
-            t = user_turn_text(m.get("content"))
-            if t:
-                user_turns.append(t)
+                last_tool_result = next(b for b in c if isinstance(b, dict) and b.get("type") == "tool_result")
+    user_turns = [t for t in (turn_words(m.get("content")) for m in msgs
+                              if isinstance(m, dict) and m.get("role") == "user") if t]
     return turn_text, step, last_tool_result, user_turns
 
 
@@ -153,8 +161,11 @@ def script_steps(turn_text):
     if "SB_MCP_SEND" in t:
         rest = arg_after(t, "SB_MCP_SEND")
         to, _, msg = rest.partition(" ")
-        inp = {"to": to, "from": os.environ.get("SB_FROM", "standin"), "text": msg}
-        return "mcp_send", [[text("Sending via the bridge."), tool("mcp__session-bridge__send", inp)]], None, {}
+        frm = "standin"
+        if msg.startswith("from="):
+            frm, _, msg = msg[5:].partition(" ")
+        inp = {"to": to, "from": frm, "text": msg}
+        return "mcp_send", [[text("Sending via the bridge."), tool(MCP_SEND, inp)]], "Sent via the bridge.", {}
     if "SB_TOOL" in t:
         rest = arg_after(t, "SB_TOOL")
         name, _, js = rest.partition(" ")
@@ -222,14 +233,40 @@ def _num(s, default):
     return float(m.group(1)) if m else default
 
 
+MCP_SEND = "mcp__session-bridge__send"
+
+
+def turn_tool_uses(body):
+    """Names of the tools the assistant called since the latest user turn began."""
+    names = []
+    for m in reversed(body.get("messages") or []):
+        if not isinstance(m, dict):
+            continue
+        c = m.get("content")
+        if m.get("role") == "user" and turn_words(c):
+            break
+        if m.get("role") == "assistant" and isinstance(c, list):
+            names += [b.get("name") for b in c if isinstance(b, dict) and b.get("type") == "tool_use"]
+    return names
+
+
 def plan_reply(body):
     """Decide the reply: (info dict, content blocks, stop_reason, opts)."""
     turn_text, step, last_tr, user_turns = analyse(body)
     name, steps, final, opts = script_steps(turn_text)
+    idx = step
+    if name == "mcp_send":
+        # 2.1.332 may defer MCP tools behind ToolSearch: load the schema first when the tool is
+        # not in the request's tool list, then call it; once called, finish the turn.
+        used = turn_tool_uses(body)
+        if MCP_SEND in used:
+            steps = []
+        elif MCP_SEND not in tool_names(body) and "ToolSearch" not in used:
+            steps = [[tool("ToolSearch", {"query": "select:" + MCP_SEND, "max_results": 5})]]
+        idx = 0
     info = {"script": name, "step": step, "user_text": turn_text, "user_turns": len(user_turns)}
-    if step < len(steps):
-        blocks = steps[step]
-        return info, blocks, "tool_use", opts
+    if idx < len(steps):
+        return info, steps[idx], "tool_use", opts
     if final is None:
         if name == "echo" or name == "slow":
             marks = re.findall(r"MARK-[A-Za-z0-9_-]+", turn_text)

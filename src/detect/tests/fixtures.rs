@@ -70,12 +70,15 @@ pub fn load_all() -> Vec<Fixture> {
 pub fn check(d: &Detection, e: &Expected, styled: bool) -> Vec<String> {
     let mut bad = Vec::new();
     if d.state != e.state {
-        bad.push(format!("state: expected {}, got {} (rule {}, line {:?})", e.state, d.state, d.evidence.rule, d.evidence.line));
+        bad.push(format!(
+            "state: expected {}, got {} (rule {}, line {:?})",
+            e.state, d.state, d.evidence.rule, d.evidence.line
+        ));
     }
-    if let Some(q) = &e.question {
-        if !d.question.as_deref().is_some_and(|got| got.contains(q.as_str())) {
-            bad.push(format!("question: expected to contain {q:?}, got {:?}", d.question));
-        }
+    if let Some(q) = &e.question
+        && !d.question.as_deref().is_some_and(|got| got.contains(q.as_str()))
+    {
+        bad.push(format!("question: expected to contain {q:?}, got {:?}", d.question));
     }
     match &e.options {
         Some(want) => {

@@ -14,7 +14,11 @@ fn boxed(above: &str, draft: &str, footer: &str) -> String {
 
 #[test]
 fn interrupted_turn_waits_for_text() {
-    let s = boxed("● Fetch(https://example.com/)\n  ⎿  Interrupted · What should Claude do instead?\n", "", "? for shortcuts");
+    let s = boxed(
+        "● Fetch(https://example.com/)\n  ⎿  Interrupted · What should Claude do instead?\n",
+        "",
+        "? for shortcuts",
+    );
     let d = classify(&s, None);
     assert_eq!(d.state, State::WaitingText);
     assert_eq!(d.question.as_deref(), Some("What should Claude do instead?"));
@@ -59,7 +63,10 @@ fn wrapped_labels_join_and_descriptions_stay_out() {
     );
     let d = classify(&s, None);
     let labels: Vec<_> = d.options.iter().map(|o| o.label.as_str()).collect();
-    assert_eq!(labels, ["Yes", "Yes, and always allow access to this very long directory name from this project", "No"]);
+    assert_eq!(
+        labels,
+        ["Yes", "Yes, and always allow access to this very long directory name from this project", "No"]
+    );
     assert_eq!(d.footer.as_deref(), Some("Esc to cancel"));
 }
 
@@ -108,4 +115,23 @@ fn fingerprint_follows_the_menu_not_the_cursor() {
     assert_eq!(a.fingerprint(), b.fingerprint());
     assert_ne!(a.fingerprint(), c.fingerprint());
     assert_eq!(a.fingerprint(), a.clone().fingerprint());
+}
+
+#[test]
+fn narrow_pane_wraps_footer_spinner_and_press_enter() {
+    let s = format!("❯ go\n\n✶ Leavening… (12s · ↓ 3 tokens · esc to\ninterrupt)\n{}\n❯\u{a0}\n{}\n  ⏸ manual mode on · esc to\n  interrupt\n", rule(40), rule(40));
+    let d = classify(&s, None);
+    assert_eq!((d.state, d.evidence.rule.as_str()), (State::Busy, "claude.footer_busy"));
+    let s = s.replace("esc to\n  interrupt", "? for\n  shortcuts");
+    assert_eq!(classify(&s, None).state, State::Busy, "spinner whose stats wrapped");
+    let press = "✘ OAuth error: sign-in failed.\n\nPress Enter to retry (Esc to continue\nwithout logging in)\n";
+    let d = classify(press, None);
+    assert_eq!((d.state, d.question.as_deref()), (State::WaitingSelect, Some("Press Enter to retry")));
+}
+
+#[test]
+fn labelled_rule_and_plain_space_prompt_still_make_a_box() {
+    let s = format!("● Hi.\n\n──── plan ──{}\n❯ draft text\n{}\n  ? for shortcuts\n", "─".repeat(60), rule(70));
+    let d = classify(&s, None);
+    assert_eq!((d.state, d.draft.as_deref()), (State::Idle, Some("draft text")));
 }

@@ -15,7 +15,9 @@ fn run(name: &str, make: impl Fn(&Fixture, &str, bool) -> Option<String>) {
     for f in load_all() {
         for (form, text, styled) in [("txt", &f.txt, false), ("ansi", &f.ansi, true)] {
             let Some(text) = text else { continue };
-            let Some(variant) = make(&f, text, styled) else { continue };
+            let Some(variant) = make(&f, text, styled) else {
+                continue;
+            };
             n += 1;
             let bad = check(&classify(&variant, None), &f.expected, styled);
             if !bad.is_empty() {
@@ -39,7 +41,8 @@ fn scrollback(styled: bool) -> String {
     let plain = "❯ earlier question SCN_OLD\n\n● Earlier answer that asked something else?\n\n\
                  ● Bash(ls)\n  ⎿  Done\n\n✻ Worked for 3s · done 10:00 AM\n\n";
     let styled_prompt = "\x1b[38;5;246m\x1b[48;5;237m❯ \x1b[38;5;231mearlier question SCN_OLD\x1b[39m\x1b[49m\n";
-    let block = if styled { plain.replacen("❯ earlier question SCN_OLD\n", styled_prompt, 1) } else { plain.to_string() };
+    let block =
+        if styled { plain.replacen("❯ earlier question SCN_OLD\n", styled_prompt, 1) } else { plain.to_string() };
     block.repeat(60)
 }
 
@@ -53,24 +56,41 @@ fn old_scrollback_above_the_screen() {
 
 #[test]
 fn wider_pane() {
+    let sample =
+        std::fs::read_to_string(format!("{}/claude-code/45-bash-permission-prompt.ansi", super::fixtures::SCREENS));
+    assert!(widen(&sample.unwrap(), 200).contains(&"─".repeat(200)), "widen reaches styled rules");
     run("width 200", |_, t, _| Some(widen(t, 200)));
 }
 
+/// Every run of 100+ `─` or `▔` (full-width rules, plain or inside SGR codes) becomes `w` long.
 fn widen(text: &str, w: usize) -> String {
-    text.lines()
-        .map(|l| {
-            let t = l.trim();
-            let n = t.chars().count();
-            let full = n >= 100 && (t.chars().all(|c| c == '─') || t.chars().all(|c| c == '▔'));
-            if full { t.chars().next().unwrap().to_string().repeat(w) } else { l.to_string() }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut run: Option<(char, usize)> = None;
+    let flush = |out: &mut String, run: Option<(char, usize)>| {
+        if let Some((c, n)) = run {
+            out.extend(std::iter::repeat_n(c, if n >= 100 { w } else { n }));
+        }
+    };
+    for c in text.chars() {
+        match run {
+            Some((r, n)) if r == c => run = Some((r, n + 1)),
+            _ => {
+                flush(&mut out, run.take());
+                if c == '─' || c == '▔' {
+                    run = Some((c, 1));
+                } else {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    flush(&mut out, run);
+    out
 }
 
 #[test]
 fn narrower_panes_plain() {
-    for w in [100, 80, 64] {
+    for w in [100, 80, 64, 50, 40] {
         run(&format!("reflow {w}"), |_, t, styled| (!styled).then(|| reflow(t, w)));
     }
 }
@@ -96,7 +116,7 @@ pub fn reflow(text: &str, w: usize) -> String {
             inner.truncate(w - indent - 2);
             out.push(format!("{}{first}{}{last}", " ".repeat(indent), inner.iter().collect::<String>()));
         } else {
-            let hang = hanging_indent(&chars);
+            let hang = hanging_indent(&chars).min(w / 2);
             let mut rest = chars;
             while rest.len() > w {
                 let cut = (hang.max(indent) + 1..=w).rev().find(|&i| rest[i] == ' ');

@@ -1,0 +1,133 @@
+//! `sb generate` (hidden): shell completions (clap_complete) and man pages (clap_mangen) from
+//! the clap definitions, committed under completions/ and man/ and checked fresh by a test.
+
+use super::Cli;
+use crate::error::{Result, SbError};
+use clap::{Args, CommandFactory, Subcommand};
+use clap_complete::Shell;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateCmd {
+    /// Write completion scripts for every shell into DIR
+    Completions { dir: PathBuf },
+    /// Write sb.1 and one page per subcommand into DIR
+    Man { dir: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    #[command(subcommand)]
+    pub what: GenerateCmd,
+}
+
+/// The completion file names, one per shell.
+pub const SHELLS: [(Shell, &str); 5] =
+    [(Shell::Bash, "sb.bash"), (Shell::Zsh, "_sb"), (Shell::Fish, "sb.fish"), (Shell::Elvish, "sb.elv"), (Shell::PowerShell, "_sb.ps1")];
+
+pub fn run(a: GenerateArgs) -> Result<u8> {
+    let io = |e: std::io::Error| SbError::Other(anyhow::anyhow!("generate: {e}"));
+    match a.what {
+        GenerateCmd::Completions { dir } => {
+            std::fs::create_dir_all(&dir).map_err(io)?;
+            for (shell, file) in SHELLS {
+                let mut buf = Vec::new();
+                clap_complete::generate(shell, &mut Cli::command(), "sb", &mut buf);
+                std::fs::write(dir.join(file), buf).map_err(io)?;
+            }
+        }
+        GenerateCmd::Man { dir } => {
+            std::fs::create_dir_all(&dir).map_err(io)?;
+            let mut cmd = Cli::command().disable_help_subcommand(true);
+            cmd.build();
+            man_pages(&cmd, "sb", &dir).map_err(io)?;
+        }
+    }
+    Ok(0)
+}
+
+fn man_pages(cmd: &clap::Command, name: &str, dir: &Path) -> std::io::Result<()> {
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        man_pages(sub, &format!("{name}-{}", sub.get_name()), dir)?;
+    }
+    let page = cmd.clone().display_name(name.to_string());
+    let man = clap_mangen::Man::new(page).manual("sb manual").date(MAN_DATE).source(format!("sb {}", env!("CARGO_PKG_VERSION")));
+    let mut out = Vec::new();
+    man.render_title(&mut out)?;
+    man.render_name_section(&mut out)?;
+    man.render_synopsis_section(&mut out)?;
+    man.render_description_section(&mut out)?;
+    if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+        man.render_options_section(&mut out)?;
+    }
+    if cmd.has_subcommands() {
+        man.render_subcommands_section(&mut out)?;
+    }
+    if cmd.get_after_help().is_some() || cmd.get_after_long_help().is_some() {
+        man.render_extra_section(&mut out)?;
+    }
+    out.write_all(COMMON_SECTIONS.as_bytes())?;
+    if name != "sb" {
+        out.write_all(b".SH \"SEE ALSO\"\n\\fBsb\\fR(1)\n")?;
+    }
+    std::fs::write(dir.join(format!("{name}.1")), out)
+}
+
+/// The date printed in the man pages: the release date of this version.
+const MAN_DATE: &str = "2026-11-26";
+
+const COMMON_SECTIONS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+success
+.TP
+\fB1\fR
+runtime failure (I/O, a tmux command failed, state that cannot be read)
+.TP
+\fB2\fR
+usage error: bad arguments, an invalid role name or key
+.TP
+\fB3\fR
+not found: unknown role, no saved prompt
+.TP
+\fB4\fR
+tmux unavailable, or the peer's pane is gone (a message is still logged as undelivered)
+.TP
+\fB5\fR
+timed out (\fBwait\fR, \fB\-\-when\-ready\fR, \fB\-\-confirm\fR)
+.TP
+\fB6\fR
+refused by the send guard: the peer shows an open menu or unsent text (the message is logged, not typed)
+.SH ENVIRONMENT
+.TP
+\fBSESSION_BRIDGE_DIR\fR
+state directory (default \fI~/.claude/session\-bridge\fR); \fB\-\-state\-dir\fR overrides it
+.TP
+\fBSB_TMUX_SOCKET\fR
+tmux server socket (tmux \fB\-S\fR); \fB\-\-socket\fR overrides it; without either, tmux's default, which honours \fBTMUX\fR
+.TP
+\fBTMUX_PANE\fR
+the pane sb runs in: the default pane for \fBregister\fR and the default sender role
+.TP
+\fBNO_COLOR\fR
+no colours when set (unless \fB\-\-color always\fR)
+.SH FILES
+.TP
+\fIregistry.json\fR
+roles and their tmux panes
+.TP
+\fIprompts.json\fR
+saved role briefings
+.TP
+\fIconversation.jsonl\fR
+every message, oldest first, delivered or not
+.TP
+\fImailbox/ROLE.jsonl\fR
+the messages sent to ROLE
+.TP
+\fIevents.jsonl\fR
+state transitions logged by \fBsb watch\fR
+.PP
+All in the state directory, created 0700 with files 0600.
+"#;

@@ -1,0 +1,266 @@
+//! `sb doctor`: a checklist of what sb needs (tmux, the state dir, live panes for the registered
+//! roles, the SessionStart hook, the MCP server, sb on PATH), each with a fix when it fails.
+//! A warning or a skipped check is not a failure; `ok` is false only when a check failed.
+
+use super::Ctx;
+use super::setup::{self, MCP_NAME};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Ok,
+    Warn,
+    Fail,
+    Skip,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Check {
+    pub name: String,
+    pub status: Status,
+    pub detail: String,
+    /// What to do about it (null when nothing needs doing).
+    pub fix: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DoctorReport {
+    pub checks: Vec<Check>,
+    /// No check failed.
+    pub ok: bool,
+}
+
+fn check(name: &str, status: Status, detail: impl Into<String>, fix: Option<String>) -> Check {
+    Check {
+        name: name.into(),
+        status,
+        detail: detail.into(),
+        fix,
+    }
+}
+
+/// Run every check. Only `tmux -V`, one `tmux list-panes` and `claude mcp get` are run.
+pub fn doctor(ctx: &Ctx) -> DoctorReport {
+    let mut checks = vec![tmux_found(ctx), inside_tmux(ctx), state_dir(ctx)];
+    checks.extend(panes(ctx));
+    let hook_bin = hook(&mut checks);
+    checks.push(mcp());
+    checks.push(sb_on_path(hook_bin.as_deref()));
+    let ok = checks.iter().all(|c| c.status != Status::Fail);
+    DoctorReport { checks, ok }
+}
+
+fn tmux_found(ctx: &Ctx) -> Check {
+    match ctx.tmux.run(["-V"], None) {
+        Ok(v) => check("tmux", Status::Ok, v.trim(), None),
+        Err(e) => check(
+            "tmux",
+            Status::Fail,
+            format!("{e:#}"),
+            Some("install tmux (e.g. `apt-get install tmux`, `brew install tmux`)".into()),
+        ),
+    }
+}
+
+fn inside_tmux(ctx: &Ctx) -> Check {
+    let env = |k| std::env::var(k).ok().filter(|v| !v.is_empty());
+    match (env("TMUX"), env("TMUX_PANE"), &ctx.tmux.socket) {
+        (Some(_), pane, _) => check(
+            "inside tmux",
+            Status::Ok,
+            format!("pane {}", pane.as_deref().unwrap_or("?")),
+            None,
+        ),
+        (None, _, Some(sock)) => check(
+            "inside tmux",
+            Status::Ok,
+            format!("outside tmux, using the server at {}", sock.display()),
+            None,
+        ),
+        (None, _, None) => check(
+            "inside tmux",
+            Status::Warn,
+            "not inside tmux ($TMUX is not set): sessions must run in tmux panes to be reached",
+            Some("start your sessions inside tmux (`tmux new -s work`), one pane per role".into()),
+        ),
+    }
+}
+
+fn state_dir(ctx: &Ctx) -> Check {
+    let root = ctx.state.root();
+    if !root.exists() {
+        return check(
+            "state dir",
+            Status::Warn,
+            format!("{} does not exist yet", root.display()),
+            Some("`sb register ROLE` inside a session's pane creates it".into()),
+        );
+    }
+    match ctx.state.check_safe() {
+        Ok(()) => check("state dir", Status::Ok, root.display().to_string(), None),
+        Err(e) => check(
+            "state dir",
+            Status::Fail,
+            format!("{e:#}"),
+            Some(format!("chmod go-w {}", root.display())),
+        ),
+    }
+}
+
+fn panes(ctx: &Ctx) -> Vec<Check> {
+    let report = match super::peers::peers(ctx) {
+        Ok(r) => r,
+        Err(e) => {
+            let fix = e
+                .hint()
+                .unwrap_or_else(|| "fix or move the registry aside".into());
+            return vec![check("roles", Status::Fail, format!("{e:#}"), Some(fix))];
+        }
+    };
+    if report.peers.is_empty() {
+        return vec![check("roles", Status::Skip, "no roles registered", None)];
+    }
+    report
+        .peers
+        .into_iter()
+        .map(|p| {
+            let name = format!("role {}", p.role);
+            if p.alive {
+                let cmd = p.command.unwrap_or_default();
+                check(&name, Status::Ok, format!("pane {} alive ({cmd})", p.pane), None)
+            } else {
+                check(
+                    &name,
+                    Status::Fail,
+                    format!("pane {} is gone from tmux server pid {}", p.pane, p.server_pid),
+                    Some(format!(
+                        "re-register from its pane with `sb register {0}`, or drop it with `sb unregister {0}`",
+                        p.role
+                    )),
+                )
+            }
+        })
+        .collect()
+}
+
+/// The hook check; returns the binary the hook runs, when there is one.
+fn hook(checks: &mut Vec<Check>) -> Option<PathBuf> {
+    let fix = Some("run `sb setup`".to_string());
+    let path = match setup::settings_path() {
+        Ok(p) => p,
+        Err(e) => {
+            checks.push(check("hook", Status::Fail, format!("{e:#}"), fix));
+            return None;
+        }
+    };
+    let root = match setup::read_settings(&path) {
+        Ok((_, root)) => root,
+        Err(e) => {
+            let f = Some(format!(
+                "fix the JSON in {} by hand, then run `sb setup`",
+                path.display()
+            ));
+            checks.push(check("hook", Status::Fail, format!("{e:#}"), f));
+            return None;
+        }
+    };
+    let Some((matcher, cmd)) = setup::sb_hooks(&root).into_iter().next() else {
+        let d = format!("no SessionStart hook for sb in {}", path.display());
+        checks.push(check("hook", Status::Fail, d, fix));
+        return None;
+    };
+    let prog = setup::hook_program(&cmd);
+    let bin = if prog.is_absolute() {
+        Some(prog.clone())
+    } else {
+        setup::find_on_path(&prog.to_string_lossy())
+    };
+    let runs = bin.as_deref().is_some_and(is_executable);
+    let (status, detail) = if !runs {
+        let d = format!(
+            "the hook runs {}, which is not an executable file",
+            prog.display()
+        );
+        (Status::Fail, d)
+    } else if !(matcher.is_empty() || matcher == "*" || matcher.contains("clear")) {
+        let d = format!(
+            "matcher {matcher:?} leaves out clear: the briefing is not restored after /clear"
+        );
+        (Status::Warn, d)
+    } else {
+        (Status::Ok, format!("{cmd} (in {})", path.display()))
+    };
+    let fix = (status != Status::Ok)
+        .then(|| "run `sb setup` with the sb the hook should use".to_string());
+    checks.push(check("hook", status, detail, fix));
+    bin
+}
+
+fn mcp() -> Check {
+    let Some(claude) = setup::find_on_path("claude") else {
+        return check("mcp", Status::Skip, "skipped: claude not on PATH", None);
+    };
+    match setup::run_claude(&claude, &["mcp", "get", MCP_NAME]) {
+        Ok((true, _)) => check("mcp", Status::Ok, format!("{MCP_NAME} is registered"), None),
+        Ok((false, _)) => check(
+            "mcp",
+            Status::Fail,
+            format!("no MCP server named {MCP_NAME} in claude"),
+            Some("run `sb setup`".into()),
+        ),
+        Err(e) => check(
+            "mcp",
+            Status::Fail,
+            format!("{e:#}"),
+            Some("check that `claude` runs".into()),
+        ),
+    }
+}
+
+fn sb_on_path(hook_bin: Option<&Path>) -> Check {
+    let Some(hook_bin) = hook_bin else {
+        return check(
+            "sb on PATH",
+            Status::Skip,
+            "skipped: no working hook to compare with",
+            None,
+        );
+    };
+    let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let dir = hook_bin
+        .parent()
+        .unwrap_or(Path::new("/"))
+        .display()
+        .to_string();
+    match setup::find_on_path("sb") {
+        None => check(
+            "sb on PATH",
+            Status::Warn,
+            format!("sb is not on PATH (the hook runs {})", hook_bin.display()),
+            Some(format!("add {dir} to PATH")),
+        ),
+        Some(p) if canon(&p) == canon(hook_bin) => {
+            check("sb on PATH", Status::Ok, p.display().to_string(), None)
+        }
+        Some(p) => check(
+            "sb on PATH",
+            Status::Warn,
+            format!(
+                "sb on PATH is {}, but the hook runs {}",
+                p.display(),
+                hook_bin.display()
+            ),
+            Some(format!(
+                "run `{} setup` to point the hook at it, or put {dir} first on PATH",
+                p.display()
+            )),
+        ),
+    }
+}
+
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
