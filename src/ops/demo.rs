@@ -2,6 +2,7 @@
 //! (gestor → dev "take issue #14", dev → reviewer "PR ready", reviewer → gestor "approved").
 
 use super::Ctx;
+use super::setup::shell_quote;
 use crate::error::{Result, SbError};
 use crate::store::StateDir;
 use crate::tmux::Tmux;
@@ -116,10 +117,5 @@ fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
         std::thread::sleep(Duration::from_millis(50));
     }
     f()
-}
-
-/// Single-quote for sh.
-pub fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
 }
 

@@ -181,24 +181,27 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
                 Err(_) => events.extend(w.forget(role)),
             }
         }
-        // Deliver notices; one refused (the manager has a menu open) is retried next round.
-        if let Some(to) = &p.notify {
-            for (role, text) in std::mem::take(&mut pending) {
-                let mut sp = super::send::SendParams::new(to.clone(), text.clone());
-                sp.from = Some("watch".into());
-                match super::send::send(ctx, &sp) {
-                    Ok(_) => events.push(Event { kind: "notified".into(), notify: Some(to.clone()), ..notified(&role) }),
-                    Err(crate::error::SbError::Refused { .. }) => drop(pending.insert(role, text)),
-                    Err(_) => {}
-                }
-            }
-        } else {
-            pending.clear();
-        }
+        // Log transitions first, so a notice is never seen before the transition it reports.
         for e in &events {
-            append_record(&ctx.state.events(), e)?;
-            if !on_event(e) {
+            if !emit(ctx, e, &mut on_event)? {
                 return Ok(());
+            }
+        }
+        // Deliver notices; one refused (the manager has a menu open) is retried next round.
+        let notify = p.notify.as_ref();
+        for (role, text) in std::mem::take(&mut pending) {
+            let Some(to) = notify else { continue };
+            let mut sp = super::send::SendParams::new(to.clone(), text.clone());
+            sp.from = Some("watch".into());
+            match super::send::send(ctx, &sp) {
+                Ok(_) => {
+                    let e = Event { kind: "notified".into(), notify: Some(to.clone()), ..notified(&role) };
+                    if !emit(ctx, &e, &mut on_event)? {
+                        return Ok(());
+                    }
+                }
+                Err(crate::error::SbError::Refused { .. }) => drop(pending.insert(role, text)),
+                Err(_) => {}
             }
         }
         round += 1;
@@ -207,6 +210,12 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
         }
         std::thread::sleep(p.interval);
     }
+}
+
+/// Append one event to `events.jsonl` and hand it to the caller; false = stop.
+fn emit(ctx: &Ctx, e: &Event, on_event: &mut impl FnMut(&Event) -> bool) -> Result<bool> {
+    append_record(&ctx.state.events(), e)?;
+    Ok(on_event(e))
 }
 
 fn notified(role: &str) -> Event {

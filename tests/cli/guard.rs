@@ -157,6 +157,8 @@ fn watch_notifies_the_manager_once_per_question() {
     std::thread::sleep(Duration::from_millis(500));
     dev.draw(&fixture(OTHER_MENU));
     assert!(wait_for(Duration::from_secs(10), || pastes(&gestor) == 2), "a new menu gives a second notice");
+    let notified = |env: &TestEnv| env.read("events.jsonl").matches("\"notified\"").count();
+    assert!(wait_for(Duration::from_secs(10), || notified(&env) == 2));
     let _ = watch.kill();
     let out = watch.wait_with_output().unwrap();
     let printed = stdout(&out);

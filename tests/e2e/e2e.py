@@ -387,10 +387,22 @@ def c_when_ready(s):
         if p.poll() is None:
             p.kill()
             p.wait()
-    en = s.env.standin.wait_main(lambda e: "MARK-c9" in e["user_text"], 20, what="the waited message")
-    check(h.unwrap_paste(en["user_text"]) == "[from:tester] waited for the prompt MARK-c9", "got %r" % en["user_text"])
+    # sent while the approved command still runs, Claude Code 2.1.332 hands the message to the
+    # model within the running turn (with the tool_result) rather than as a new turn: both count
+    want = "[from:tester] waited for the prompt MARK-c9"
+    try:
+        en = s.env.standin.wait_main(lambda e: "MARK-c9" in e["user_text"] or
+                                     any("MARK-c9" in t for t in e.get("midturn") or []),
+                                     20, what="the waited message")
+    except h.Timeout:
+        raise Fail("send --when-ready exited 0 (%s) but the message never reached the model; screen:\n%s"
+                   % (err.decode(errors="replace").strip(), cl.screen()))
+    how = "as a new turn" if "MARK-c9" in en["user_text"] else "mid-turn, with the tool_result"
+    got = h.unwrap_paste(en["user_text"]) if how == "as a new turn" else en["midturn"][0]
+    check(got == want, "got %r" % got)
     check(os.path.exists(marker), "the Bash command did not run after respond")
     cl.wait_idle(20)
+    return "delivered " + how
 
 
 # --- d. hook ----------------------------------------------------------------------------------

@@ -298,7 +298,11 @@ class Env:
         except Exception:
             pass
         if not self.keep:
-            shutil.rmtree(self.dir, ignore_errors=True)
+            for _ in range(3):  # a dying process may still write a file or two
+                shutil.rmtree(self.dir, ignore_errors=True)
+                if not os.path.exists(self.dir):
+                    break
+                time.sleep(0.3)
         else:
             sys.stderr.write("e2e: kept %s\n" % self.dir)
 
@@ -368,6 +372,7 @@ class Claude:
         exe = " ".join(shlex_quote(x) for x in [self.exe] + list(args))
         cmd = "while [ ! -e %s ]; do sleep 0.05; done; exec %s" % (shlex_quote(self.gate), exe)
         self.pane = env.new_pane(name, cmd, cwd=self.workdir, env=self.penv)
+        self.pid = int(env.tmux("display-message", "-p", "-t", self.pane, "#{pane_pid}").stdout.decode().strip())
         if not gated:
             self.release()
         log("started claude %s in %s" % (name, self.pane))
@@ -442,8 +447,30 @@ class Claude:
     def keys(self, *keys):
         self.env.keys(self.pane, *keys)
 
-    def kill(self):
-        pass  # the pane's process dies with the tmux server (SIGHUP); nothing else to do
+    def kill(self, grace=5.0):
+        """After the tmux server is gone: wait for claude (SIGHUP'd) to exit, SIGKILL it if not."""
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline:
+            if not pid_alive(self.pid):
+                return
+            time.sleep(0.05)
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+def pid_alive(pid):
+    """True while `pid` runs (a zombie, which nobody may reap here, counts as gone)."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        try:
+            os.kill(pid, 0)
+            return True
+        except OSError:
+            return False
 
 
 SPINNER_RE = re.compile(r"^\s*[·✢✳✶✻✽*]\s+\S+…\s+\(", re.M)

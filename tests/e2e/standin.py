@@ -126,6 +126,20 @@ def analyse(body):
     return turn_text, step, last_tool_result, user_turns
 
 
+MIDTURN_RE = re.compile(r"The user sent a new message while you were working:\n(.*?)\n\nThis is how Claude Code "
+                        r"surfaces messages", re.S)
+
+
+def midturn_texts(body):
+    """Messages the user sent while a tool ran: 2.1.332 attaches them to the next tool_result
+    message ("The user sent a new message while you were working:\\n<text>\\n\\nThis is how …")
+    instead of making a new turn. Returns those in the last user message."""
+    for m in reversed(body.get("messages") or []):
+        if isinstance(m, dict) and m.get("role") == "user":
+            return [x for t in block_texts(m.get("content")) for x in MIDTURN_RE.findall(t)]
+    return []
+
+
 def tool_names(body):
     return [t.get("name") for t in (body.get("tools") or []) if isinstance(t, dict)]
 
@@ -264,7 +278,8 @@ def plan_reply(body):
         elif MCP_SEND not in tool_names(body) and "ToolSearch" not in used:
             steps = [[tool("ToolSearch", {"query": "select:" + MCP_SEND, "max_results": 5})]]
         idx = 0
-    info = {"script": name, "step": step, "user_text": turn_text, "user_turns": len(user_turns)}
+    info = {"script": name, "step": step, "user_text": turn_text, "user_turns": len(user_turns),
+            "midturn": midturn_texts(body)}
     if idx < len(steps):
         return info, steps[idx], "tool_use", opts
     if final is None:
