@@ -75,6 +75,20 @@ pub fn unregister(ctx: &Ctx, role: &str) -> Result<UnregisterReport> {
 
 /// Set `last_seen` of the given roles to now (cheap; skipped silently when the registry is busy).
 pub fn touch(ctx: &Ctx, roles: &[&str]) {
+    // A registry rewrite (lock, temp file, fsync, rename) costs more than the send itself, so a
+    // last_seen younger than LAST_SEEN_GRANULARITY is left as it is.
+    let fresh = |reg: &Registry| {
+        roles.iter().all(|r| {
+            reg.roles.get(*r).is_none_or(|e| {
+                crate::clock::parse_rfc3339(&e.last_seen)
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age < LAST_SEEN_GRANULARITY)
+            })
+        })
+    };
+    if Registry::load(&ctx.state).is_ok_and(|reg| fresh(&reg)) {
+        return;
+    }
     let now = now_rfc3339();
     let _ = Registry::update(&ctx.state, |reg| {
         for r in roles {
@@ -85,3 +99,6 @@ pub fn touch(ctx: &Ctx, roles: &[&str]) {
         Ok(())
     });
 }
+
+/// How stale `last_seen` may get before a send rewrites the registry to refresh it.
+pub const LAST_SEEN_GRANULARITY: std::time::Duration = std::time::Duration::from_secs(10);
