@@ -177,13 +177,33 @@ fn read_draft(s: &Screen, b: InputBox) -> Option<String> {
     Some(draft)
 }
 
+/// Rows indented at least this far right above the input box are status notices, not messages.
+const NOTICE_INDENT: usize = 10;
+
 /// An empty box under an interruption notice or under an assistant message that asks a question.
 fn waiting_text(s: &Screen, end: usize, agent: Agent) -> Option<Detection> {
     let r = &RULES;
     let is_done_line =
         |t: &str| t.chars().next().is_some_and(|c| r.is_spinner_glyph(c)) && t.chars().nth(1) == Some(' ');
-    let last = (0..end).rev().find(|&i| !s.rows[i].is_blank() && !is_done_line(s.rows[i].trimmed()))?;
-    let t = s.rows[last].trimmed();
+    // Status notices sit right-aligned just above the box (e.g. `tmux focus-events off · …`):
+    // they are not part of the conversation.
+    // They may touch the box or the message above; a wrapped one keeps its indent.
+    let mut notice_end = end;
+    while notice_end > 0 && !s.rows[notice_end - 1].is_blank() && s.rows[notice_end - 1].indent() >= NOTICE_INDENT {
+        notice_end -= 1;
+    }
+    let last = (0..notice_end).rev().find(|&i| !s.rows[i].is_blank() && !is_done_line(s.rows[i].trimmed()))?;
+    // A tool-result line (`⎿  Interrupted · …?`) may wrap: read it from its first row.
+    let mut first = last;
+    while first > 0
+        && !s.rows[first].trimmed().starts_with(r.result_glyph)
+        && s.rows[first].indent() > 2
+        && !s.rows[first - 1].is_blank()
+    {
+        first -= 1;
+    }
+    let joined: String = (first..=last).map(|i| s.rows[i].trimmed()).collect::<Vec<_>>().join(" ");
+    let t = if joined.starts_with(r.result_glyph) { joined.as_str() } else { s.rows[last].trimmed() };
     if let Some(rest) = t.strip_prefix(r.result_glyph) {
         let rest = rest.trim_start_matches([' ', '\u{a0}']);
         if rest.starts_with(r.interrupted) && rest.ends_with('?') {

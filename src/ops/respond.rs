@@ -1,7 +1,8 @@
 //! `respond`: drive a peer's menu with raw keys, every token validated before anything is sent.
 
 use super::{Ctx, gone, live_pane};
-use crate::detect::State;
+use crate::detect::{Detection, State};
+use std::time::{Duration, Instant};
 use crate::error::{Result, SbError};
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,10 @@ pub struct RespondReport {
     pub label: Option<String>,
     /// With `--option`: the question of the menu that was answered.
     pub question: Option<String>,
+    /// With `--option`: the screen changed after the keys (the menu took them); null for raw keys.
+    pub taken: Option<bool>,
+    /// With `--option`: the digit was sent a second time because the first was ignored.
+    pub retried: Option<bool>,
 }
 
 /// Send `keys` (tmux names or friendly aliases) to the role's pane.
@@ -31,7 +36,16 @@ pub fn respond(ctx: &Ctx, role: &str, keys: &[String]) -> Result<RespondReport> 
     ctx.tmux
         .send_keys(&entry.pane, &keys)
         .map_err(|e| gone(role, &entry, e))?;
-    Ok(RespondReport { role: role.to_string(), pane: entry.pane, keys, option: None, label: None, question: None })
+    Ok(RespondReport {
+        role: role.to_string(),
+        pane: entry.pane,
+        keys,
+        option: None,
+        label: None,
+        question: None,
+        taken: None,
+        retried: None,
+    })
 }
 
 /// Answer the open menu by option number, only if a menu is open, has that option, and (with
@@ -41,22 +55,13 @@ pub fn respond_option(ctx: &Ctx, role: &str, option: u32, expect: Option<&str>) 
     let entry = crate::store::registry::Registry::load(&ctx.state)?.get(role)?.clone();
     ctx.state.ensure()?;
     let _lock = crate::store::FileLock::acquire(&ctx.state.lock_path(&super::send::lock_name(&entry)))?;
-    let now = super::detect::detect(ctx, role, None)?;
-    let d = &now.detection;
+    let first = open_menu(ctx, role, expect)?;
+    // Claude Code ignores keys that arrive in the first ~200 ms after a dialog appears (measured
+    // on 2.1.332), so answer only a menu that has stayed the same for MENU_SETTLE.
+    std::thread::sleep(MENU_SETTLE);
+    let d = open_menu(ctx, role, Some(&first.fingerprint()))?;
     let labels: Vec<&str> = d.options.iter().map(|o| o.label.as_str()).collect();
     let screen = format!("{} [{}]", d.question.as_deref().unwrap_or("no question"), labels.join(" | "));
-    if d.state != State::WaitingSelect {
-        return Err(SbError::Refused {
-            reason: format!("{role} has no menu open (it is {}); nothing was sent", d.state),
-            hint: format!("see `sb detect {role}`"),
-        });
-    }
-    if let Some(fp) = expect.filter(|fp| *fp != d.fingerprint()) {
-        return Err(SbError::Refused {
-            reason: format!("the menu on {role}'s screen is not the one detected (fingerprint {fp}); it now shows: {screen}; nothing was sent"),
-            hint: format!("look again with `sb detect {role}` and answer what is open now"),
-        });
-    }
     let numbered = d.options.iter().any(|o| o.number.is_some());
     let target = if numbered {
         d.options.iter().position(|o| o.number == Some(option))
@@ -66,7 +71,8 @@ pub fn respond_option(ctx: &Ctx, role: &str, option: u32, expect: Option<&str>) 
     let Some(t) = target else {
         return Err(SbError::Usage(format!("{role}'s menu has no option {option}: {screen}")));
     };
-    let keys: Vec<String> = if numbered && option < 10 {
+    let digit = numbered && option < 10;
+    let keys: Vec<String> = if digit {
         vec![option.to_string()]
     } else {
         let from = d.options.iter().position(|o| o.selected).unwrap_or(0);
@@ -74,6 +80,14 @@ pub fn respond_option(ctx: &Ctx, role: &str, option: u32, expect: Option<&str>) 
         std::iter::repeat_n(step.to_string(), t.abs_diff(from)).chain(["Enter".to_string()]).collect()
     };
     ctx.tmux.send_keys(&entry.pane, &keys).map_err(|e| gone(role, &entry, e))?;
+    let mut taken = screen_changed(ctx, role, &d, TAKE_WAIT);
+    let mut retried = false;
+    // A digit that was ignored can be sent again: the menu is still exactly as it was.
+    if !taken && digit {
+        ctx.tmux.send_keys(&entry.pane, &keys).map_err(|e| gone(role, &entry, e))?;
+        retried = true;
+        taken = screen_changed(ctx, role, &d, TAKE_WAIT);
+    }
     Ok(RespondReport {
         role: role.into(),
         pane: entry.pane,
@@ -81,7 +95,55 @@ pub fn respond_option(ctx: &Ctx, role: &str, option: u32, expect: Option<&str>) 
         option: Some(option),
         label: Some(d.options[t].label.clone()),
         question: d.question.clone(),
+        taken: Some(taken),
+        retried: Some(retried),
     })
+}
+
+/// How long a menu must stay unchanged on screen before `--option` answers it.
+pub const MENU_SETTLE: Duration = Duration::from_millis(300);
+/// How long to wait for the screen to show that the keys were taken.
+const TAKE_WAIT: Duration = Duration::from_millis(1200);
+
+/// The open menu now, refused when there is none or (with `expect`) when it is another one.
+fn open_menu(ctx: &Ctx, role: &str, expect: Option<&str>) -> Result<Detection> {
+    let d = super::detect::detect(ctx, role, None)?.detection;
+    if d.state != State::WaitingSelect {
+        return Err(SbError::Refused {
+            reason: format!("{role} has no menu open (it is {}); nothing was sent", d.state),
+            hint: format!("see `sb detect {role}`"),
+        });
+    }
+    if let Some(fp) = expect.filter(|fp| *fp != d.fingerprint()) {
+        let labels: Vec<&str> = d.options.iter().map(|o| o.label.as_str()).collect();
+        let screen = format!("{} [{}]", d.question.as_deref().unwrap_or("no question"), labels.join(" | "));
+        return Err(SbError::Refused {
+            reason: format!("the menu on {role}'s screen is not the one detected (fingerprint {fp}); it now shows: {screen}; nothing was sent"),
+            hint: format!("look again with `sb detect {role}` and answer what is open now"),
+        });
+    }
+    Ok(d)
+}
+
+/// Whether the role's screen shows anything other than `before` (state, question, options,
+/// cursor or boxes) within `wait`.
+fn screen_changed(ctx: &Ctx, role: &str, before: &Detection, wait: Duration) -> bool {
+    let start = Instant::now();
+    loop {
+        match super::detect::detect(ctx, role, None) {
+            Ok(now) => {
+                let d = now.detection;
+                if d.state != before.state || d.question != before.question || d.options != before.options || d.tabs != before.tabs {
+                    return true;
+                }
+            }
+            Err(_) => return true,
+        }
+        if start.elapsed() >= wait {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(60));
+    }
 }
 
 const NAMED: &[&str] = &[

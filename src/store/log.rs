@@ -70,7 +70,10 @@ fn open_append(path: &Path) -> Result<File> {
 /// (SIGKILL stops a large write between pages) and left a torn line: end that fragment first, so
 /// it stays one unreadable line (skipped and counted by readers) instead of swallowing this one.
 fn write_line(mut f: &File, path: &Path, line: &[u8]) -> Result<()> {
-    let len = f.metadata().map_err(|e| io_err("append to", path, e))?.len();
+    let len = f
+        .metadata()
+        .map_err(|e| io_err("append to", path, e))?
+        .len();
     let mut last = [b'\n'];
     if len > 0 {
         f.read_exact_at(&mut last, len - 1)

@@ -114,11 +114,27 @@ fn respond_option_answers_only_the_menu_that_was_detected() {
     assert_eq!(env.run(&["respond", "dev", "--option", "9"]).status.code(), Some(2));
     std::thread::sleep(Duration::from_millis(200));
     assert!(dev.bytes().is_empty());
+    // The agent closes its menu when a key arrives, as Claude Code does.
+    let (record, screen) = (dev.record.clone(), dev.screen.clone());
+    let closer = std::thread::spawn(move || {
+        let agent = FakeAgent { pane: String::new(), record, screen };
+        wait_for(Duration::from_secs(10), || !agent.bytes().is_empty());
+        agent.draw(&fixture(IDLE));
+    });
     let out = env.run(&["--json", "respond", "dev", "--option", "1", "--expect", &fp]);
     assert!(out.status.success(), "{}", stderr(&out));
+    closer.join().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!((v["label"].as_str(), v["keys"][0].as_str()), (Some("Yes"), Some("1")));
-    assert!(wait_for(Duration::from_secs(5), || dev.bytes() == b"1"));
+    assert_eq!((v["taken"].as_bool(), v["retried"].as_bool()), (Some(true), Some(false)), "{v}");
+    assert_eq!(dev.bytes(), b"1");
+    // A menu that ignores the key (as Claude Code does in its first ~200 ms) gets it once more.
+    dev.draw(&fixture(MENU));
+    assert!(wait_for(Duration::from_secs(5), || state_of(&env, "dev")["state"] == "waiting_select"));
+    let out = env.run(&["--json", "respond", "dev", "--option", "1"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["taken"].as_bool(), v["retried"].as_bool()), (Some(false), Some(true)), "{v}");
+    assert!(wait_for(Duration::from_secs(5), || dev.bytes() == b"111"));
     // The menu changed: the old fingerprint is refused.
     dev.draw(&fixture(OTHER_MENU));
     assert!(wait_for(Duration::from_secs(5), || state_of(&env, "dev")["question"].as_str().is_some_and(|q| q.contains("edit"))));
@@ -128,7 +144,7 @@ fn respond_option_answers_only_the_menu_that_was_detected() {
     let out = env.run(&["respond", "dev", "--option", "1"]);
     assert_eq!(out.status.code(), Some(6));
     assert!(stderr(&out).contains("no menu open"));
-    assert_eq!(dev.bytes(), b"1");
+    assert_eq!(dev.bytes(), b"111");
 }
 
 #[test]

@@ -94,6 +94,8 @@ struct Respond {
     option: Option<u32>,
     label: Option<String>,
     question: Option<String>,
+    taken: Option<bool>,
+    retried: Option<bool>,
 }
 
 #[derive(Deserialize)]
