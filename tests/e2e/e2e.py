@@ -361,7 +361,8 @@ def c_draft(s):
     for _ in range(3):
         cl.keys("C-u")
     time.sleep(0.5)
-    s.wait_state("alice", ["idle"], 5)
+    # The draft is gone: the screen is back to the question of c7 (waiting_text).
+    s.wait_state("alice", ["waiting_text", "idle"], 5)
 
 
 def c_when_ready(s):
@@ -485,6 +486,75 @@ def e_mcp(s):
           "conversation.jsonl lacks the MCP-sent message: %s" % rec)
 
 
+
+# --- f. confirmed delivery and sb watch ---------------------------------------------------------
+
+def f_confirm_idle(s):
+    """`sb send --confirm` into an idle session whose SessionStart hook recorded its transcript."""
+    s.sessions["dev"].wait_idle(20)
+    rc, out, err, js = s.sb("send", "dev", "--from", "tester", "--confirm=20s", "confirm me MARK-f1", json_out=True)
+    check(rc == 0 and js, "send --confirm exited %d: %s" % (rc, err.strip()))
+    c = js.get("confirmation") or {}
+    check(js.get("submitted_confirmed") is True, "not confirmed: %s" % json.dumps(js)[:400])
+    check(c.get("method") == "transcript", "confirmed by %r, not by the transcript" % c.get("method"))
+    s.sessions["dev"].wait_idle(20)
+    return "confirmed by the transcript after %s ms" % c.get("waited_ms")
+
+
+def f_confirm_busy(s):
+    """`--confirm` to a busy session: confirmed once Claude Code takes the queued message."""
+    cl = s.sessions["dev"]
+    mark = s.env.standin.mark()
+    s.sb_ok("send", "dev", "--from", "tester", "work a while MARK-f2a SB_SLOW:6")
+    s.env.standin.wait_main(lambda e: "MARK-f2a" in e["user_text"], 20, after=mark, what="slow turn")
+    cl.wait_screen(cl.is_busy, 10, "busy")
+    rc, out, err, js = s.sb("send", "dev", "--from", "tester", "--confirm=40s", "queued MARK-f2b", json_out=True)
+    check(rc == 0 and js, "send --confirm exited %d: %s" % (rc, err.strip()))
+    c = js.get("confirmation") or {}
+    check(js.get("submitted_confirmed") is True, "not confirmed: %s" % json.dumps(js)[:400])
+    check(c.get("waited_ms", 0) > 1500, "confirmed after %s ms, before the busy turn ended?" % c.get("waited_ms"))
+    e = s.env.standin.wait_main(lambda e: "MARK-f2b" in e["user_text"], 30, after=mark, what="queued turn")
+    cl.wait_idle(30)
+    return "confirmed after %s ms (peer was busy)" % c.get("waited_ms")
+
+
+def f_watch(s):
+    """`sb watch --notify dev`: alice hits a Bash permission prompt; dev gets one notice as a user turn."""
+    alice, dev = s.sessions["alice"], s.sessions["dev"]
+    alice.wait_idle(20)
+    dev.wait_idle(20)
+    e = dict(s.env.base_env, SESSION_BRIDGE_DIR=s.state, SB_TMUX_SOCKET=s.env.sock, NO_COLOR="1")
+    w = subprocess.Popen([s.sb_path, "--socket", s.env.sock, "watch", "--notify", "dev", "--roles", "alice",
+                          "--interval", "300ms", "--json"], env=e, stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        time.sleep(1.0)
+        marker = os.path.join(s.env.dir, "f3-marker")
+        mark = s.env.standin.mark()
+        s.sb_ok("send", "alice", "--from", "tester", "run it SB_BASH: touch %s" % marker)
+        alice.wait_screen(lambda x: "Do you want to proceed?" in x, 20, "Bash prompt")
+        n = s.env.standin.wait_main(lambda e: "[sb watch] alice is waiting on a menu" in e["user_text"], 30,
+                                    after=mark, what="dev's turn with the watch notice")
+        text = h.unwrap_paste(n["user_text"])
+        check("Do you want to proceed?" in text, "notice lacks the question: %r" % text)
+        check("sb respond alice --option 1 --expect" in text, "notice lacks the respond command: %r" % text)
+        time.sleep(2.0)
+        notices = [x for x in s.env.standin.main_entries(after=mark) if "[sb watch] alice" in x["user_text"]]
+        check(len(notices) == 1, "%d notices for one open prompt" % len(notices))
+        check(not os.path.exists(marker), "the Bash command ran without an answer")
+        s.sb_ok("respond", "alice", "Escape")
+        alice.wait_idle(20)
+        dev.wait_idle(30)
+    finally:
+        w.terminate()
+        try:
+            w.wait(5)
+        except subprocess.TimeoutExpired:
+            w.kill()
+    events = [json.loads(l) for l in open(os.path.join(s.state, "events.jsonl"), encoding="utf-8") if l.strip()]
+    check(any(ev.get("kind") == "notified" and ev.get("role") == "alice" for ev in events), "no notified event")
+    return "one notice, %d events logged" % len(events)
+
 # ---------------------------------------------------------------------------------------------
 
 # --- s. the captured screens, classified offline --------------------------------------------
@@ -527,17 +597,21 @@ GROUPS = {
     "d": [("d1 hook: briefing at startup", d_hook),
           ("d2 hook: briefing after sb send /clear", d_hook_clear)],
     "e": [("e1 mcp: send tool delivers into another session", e_mcp)],
+    "f": [("f1 send --confirm into an idle session (transcript)", f_confirm_idle),
+          ("f2 send --confirm into a busy session, confirmed once taken", f_confirm_busy),
+          ("f3 sb watch: one notice in the manager's session for a Bash prompt", f_watch)],
     "s": [("s1 sb detect --screen on the captured screens", s_screens)],
 }
 # a check that needs an earlier one is skipped (failed) when that one failed
-NEEDS = {c_guard: c_bash_prompt, c_respond_bash: c_bash_prompt, d_hook_clear: d_hook}
+NEEDS = {c_guard: c_bash_prompt, c_respond_bash: c_bash_prompt, d_hook_clear: d_hook,
+         f_confirm_idle: d_hook, f_confirm_busy: d_hook, f_watch: d_hook}
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-k", "--keep", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true")
-    ap.add_argument("--only", default="abcdes")
+    ap.add_argument("--only", default="abcdefs")
     a = ap.parse_args()
     if a.verbose:
         os.environ["SB_E2E_VERBOSE"] = "1"
@@ -570,14 +644,14 @@ def main():
             s = Suite(env, sb)
             passed = {}
             alice = None
-            if set(a.only) & set("abce"):
+            if set(a.only) & set("abcef"):
                 alice = s.start("alice", "alice", permissions_default=True)
                 try:
                     alice.wait_ready(60)
                     s.register("alice", alice)
                 except Exception as ex:
                     report("setup: alice session + sb register", False, str(ex))
-            for g in "abcdes":
+            for g in "abcdefs":
                 if g not in a.only:
                     continue
                 for name, fn in GROUPS[g]:
