@@ -54,6 +54,11 @@ pub struct Snapshot {
     pub screen: String,
 }
 
+/// The pid of the tmux server this process runs under, from `$TMUX` (`socket,pid,session`).
+pub fn server_pid_from_env() -> Option<u32> {
+    std::env::var("TMUX").ok()?.split(',').nth(1)?.parse().ok()
+}
+
 impl Tmux {
     pub fn new(socket: Option<PathBuf>) -> Tmux {
         Tmux { socket }

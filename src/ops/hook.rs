@@ -93,9 +93,12 @@ pub fn parse_input(input: &[u8]) -> Option<HookInput> {
 
 /// The briefing for the session in `pane`, given the hook's raw stdin. Ok(None) when the hook
 /// should stay silent: garbage input, an unsafe state dir, an unregistered pane, no saved prompt.
+/// `server_pid` is the tmux server's pid from `$TMUX`: a pane id registered on another (earlier)
+/// server is another session's, and gets nothing.
 pub fn session_start(
     state: &StateDir,
     pane: &str,
+    server_pid: Option<u32>,
     input: &[u8],
 ) -> Result<Option<SessionStartReport>> {
     let Some(input) = parse_input(input) else {
@@ -104,7 +107,7 @@ pub fn session_start(
     // Whoever can write prompts.json could inject instructions: refuse a world-writable state.
     state.check_safe()?;
     let reg = Registry::load(state)?;
-    let Some(role) = reg.role_for_pane(pane).map(str::to_string) else {
+    let Some(role) = reg.role_for_pane(pane, server_pid).map(str::to_string) else {
         return Ok(None);
     };
     let prompts = Prompts::load(state)?;

@@ -42,7 +42,7 @@ impl Ctx {
     pub fn own_role(&self) -> Option<String> {
         let pane = std::env::var("TMUX_PANE").ok().filter(|p| !p.is_empty())?;
         let reg = Registry::load(&self.state).ok()?;
-        reg.role_for_pane(&pane).map(str::to_string)
+        reg.role_for_pane(&pane, crate::tmux::server_pid_from_env()).map(str::to_string)
     }
 }
 

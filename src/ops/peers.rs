@@ -33,7 +33,7 @@ pub fn peers(ctx: &Ctx) -> Result<PeersReport> {
     let panes = if reg.roles.is_empty() {
         vec![]
     } else {
-        ctx.tmux.list_panes().unwrap_or_default()
+        ctx.tmux.list_panes()?
     };
     let peers = reg
         .roles

@@ -87,6 +87,7 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     };
     let entry = Registry::load(&ctx.state)?.get(&p.to)?.clone();
     ctx.state.ensure()?;
+    crate::store::log::check_loggable(&ctx.state, &p.to)?;
     let lock_name = lock_name(&entry);
     let transcript_start = p.confirm.and(entry.transcript_path.as_deref()).map(|t| (t.to_string(), file_len(Path::new(t))));
     let deadline = p.when_ready.map(|d| Instant::now() + d);

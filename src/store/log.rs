@@ -44,6 +44,14 @@ pub fn append_message(dir: &StateDir, msg: &Message) -> Result<()> {
     write_line(&mbox_file, &mbox, &line)
 }
 
+/// Check before typing that the message can be logged: both logs open for appending (created if
+/// missing; a symlink is refused), so a message is never typed and then left unlogged.
+pub fn check_loggable(dir: &StateDir, to: &str) -> Result<()> {
+    open_append(&dir.conversation())?;
+    open_append(&dir.mailbox(to))?;
+    Ok(())
+}
+
 /// Append one serializable record as a line under the file's own lock.
 pub fn append_record<T: Serialize>(path: &Path, record: &T) -> Result<()> {
     let mut line =

@@ -82,10 +82,12 @@ impl Registry {
     }
 
     /// The role most recently registered on `pane` (a pane may carry several roles).
-    pub fn role_for_pane(&self, pane: &str) -> Option<&str> {
+    /// With `server_pid` (from `$TMUX`), only roles registered on that tmux server count: after
+    /// a server restart the same pane id belongs to another session.
+    pub fn role_for_pane(&self, pane: &str, server_pid: Option<u32>) -> Option<&str> {
         self.roles
             .iter()
-            .filter(|(_, e)| e.pane == pane)
+            .filter(|(_, e)| e.pane == pane && server_pid.is_none_or(|pid| pid == e.server_pid))
             .max_by(|a, b| a.1.registered_at.cmp(&b.1.registered_at))
             .map(|(r, _)| r.as_str())
     }

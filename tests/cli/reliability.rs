@@ -74,7 +74,11 @@ struct Where {
 
 impl Where {
     fn of(env: &TestEnv) -> Where {
-        Where { home: env.home.clone(), state: env.state.clone(), sock: env.sock.clone() }
+        Where {
+            home: env.home.clone(),
+            state: env.state.clone(),
+            sock: env.sock.clone(),
+        }
     }
 }
 
@@ -200,7 +204,13 @@ impl Tmpfs {
     fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
         std::fs::create_dir_all(dir).unwrap();
         let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size},mode=0700"), "tmpfs"])
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
             .arg(dir)
             .stderr(Stdio::null())
             .status()
@@ -232,10 +242,10 @@ fn fill(dir: &Path) {
 // ---------------------------------------------------------------------------------------------
 // 1. load
 
-/// Senders × sends each. 16 × 500 (8,000 sends) took ~90 s of wall time on 2 cores with the debug
-/// build (each send is an sb process plus two tmux clients plus an fsync'd registry touch), over
-/// this file's budget, so the test runs 16 × 100 = 1,600 sends over 4 panes with the guard on
-/// (no --force). Raise with SB_LOAD_SENDS=500 for the full size.
+/// Senders × sends each. The full size, 16 × 500 = 8,000 sends, passes but takes ~72 s on 2 cores
+/// with the debug build (9 ms per send: an sb process and two tmux clients each), over this
+/// file's budget; so the default is 16 × 100 = 1,600 sends over 4 panes (~19 s), with the guard on
+/// (no --force). `SB_LOAD_SENDS=500 cargo test --test cli reliability_load` runs the full size.
 const LOAD_PROCS: usize = 16;
 const LOAD_PANES: usize = 4;
 
@@ -258,7 +268,9 @@ fn load_text(p: usize, i: usize, k: usize) -> String {
 fn reliability_load_16_senders_4_panes_with_concurrent_readers() {
     let env = TestEnv::new();
     let sends = load_sends();
-    let agents: Vec<FakeAgent> = (0..LOAD_PANES).map(|k| env.role(&format!("r{k}"))).collect();
+    let agents: Vec<FakeAgent> = (0..LOAD_PANES)
+        .map(|k| env.role(&format!("r{k}")))
+        .collect();
     let stop = Arc::new(AtomicBool::new(false));
     let reader_errors = Arc::new(Mutex::new(Vec::<String>::new()));
     let readers: Vec<_> = (0..2)
@@ -271,16 +283,29 @@ fn reliability_load_16_senders_4_panes_with_concurrent_readers() {
                     if runs % 2 == 0 {
                         c.args(["history", "--limit", "30", "--jsonl"]);
                     } else {
-                        c.args(["inbox", &format!("r{}", (runs + r) % LOAD_PANES), "--limit", "10", "--jsonl"]);
+                        c.args([
+                            "inbox",
+                            &format!("r{}", (runs + r) % LOAD_PANES),
+                            "--limit",
+                            "10",
+                            "--jsonl",
+                        ]);
                     }
                     let out = c.output().unwrap();
                     runs += 1;
                     if !out.status.success() {
-                        errors.lock().unwrap().push(format!("reader exit {:?}: {}", out.status, stderr(&out)));
+                        errors.lock().unwrap().push(format!(
+                            "reader exit {:?}: {}",
+                            out.status,
+                            stderr(&out)
+                        ));
                     }
                     for l in stdout(&out).lines() {
                         if serde_json::from_str::<Value>(l).is_err() {
-                            errors.lock().unwrap().push(format!("reader got a non-JSON line: {l:?}"));
+                            errors
+                                .lock()
+                                .unwrap()
+                                .push(format!("reader got a non-JSON line: {l:?}"));
                         }
                     }
                 }
@@ -297,7 +322,13 @@ fn reliability_load_16_senders_4_panes_with_concurrent_readers() {
                 for i in 0..sends {
                     let k = (p + i) % LOAD_PANES;
                     let out = sb_at(&at)
-                        .args(["send", &format!("r{k}"), "--from", &format!("s{p:02}"), &load_text(p, i, k)])
+                        .args([
+                            "send",
+                            &format!("r{k}"),
+                            "--from",
+                            &format!("s{p:02}"),
+                            &load_text(p, i, k),
+                        ])
                         .output()
                         .unwrap();
                     if !out.status.success() {
@@ -308,13 +339,25 @@ fn reliability_load_16_senders_4_panes_with_concurrent_readers() {
             })
         })
         .collect();
-    let failures: Vec<String> = senders.into_iter().flat_map(|s| s.join().unwrap()).collect();
+    let failures: Vec<String> = senders
+        .into_iter()
+        .flat_map(|s| s.join().unwrap())
+        .collect();
     let send_secs = started.elapsed().as_secs_f64();
     stop.store(true, Ordering::Relaxed);
     let reads: usize = readers.into_iter().map(|r| r.join().unwrap()).sum();
-    assert!(failures.is_empty(), "{} sends failed: {:?}", failures.len(), &failures[..failures.len().min(5)]);
+    assert!(
+        failures.is_empty(),
+        "{} sends failed: {:?}",
+        failures.len(),
+        &failures[..failures.len().min(5)]
+    );
     let errs = reader_errors.lock().unwrap();
-    assert!(errs.is_empty(), "readers saw: {:?}", &errs[..errs.len().min(5)]);
+    assert!(
+        errs.is_empty(),
+        "readers saw: {:?}",
+        &errs[..errs.len().min(5)]
+    );
     eprintln!(
         "load: {} sends in {send_secs:.1}s ({:.1} ms each, {} concurrent), {reads} reader runs",
         LOAD_PROCS * sends,
@@ -328,33 +371,61 @@ fn reliability_load_16_senders_4_panes_with_concurrent_readers() {
     assert_eq!(log.len(), total, "every send logged exactly once");
     let ids: BTreeSet<&str> = log.iter().map(|m| m["id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), total, "ids are unique");
-    assert!(log.iter().all(|m| m["delivered"] == true && m["submitted"] == true));
+    assert!(
+        log.iter()
+            .all(|m| m["delivered"] == true && m["submitted"] == true)
+    );
     let logged: BTreeSet<(String, String)> = log
         .iter()
-        .map(|m| (m["from"].as_str().unwrap().into(), m["text"].as_str().unwrap().into()))
+        .map(|m| {
+            (
+                m["from"].as_str().unwrap().into(),
+                m["text"].as_str().unwrap().into(),
+            )
+        })
         .collect();
     let expected: BTreeSet<(String, String)> = (0..LOAD_PROCS)
-        .flat_map(|p| (0..sends).map(move |i| (format!("s{p:02}"), load_text(p, i, (p + i) % LOAD_PANES))))
+        .flat_map(|p| {
+            (0..sends).map(move |i| (format!("s{p:02}"), load_text(p, i, (p + i) % LOAD_PANES)))
+        })
         .collect();
     assert_eq!(logged, expected);
 
     for (k, agent) in agents.iter().enumerate() {
         let role = format!("r{k}");
         let want: Vec<(usize, usize)> = (0..LOAD_PROCS)
-            .flat_map(|p| (0..sends).filter(move |i| (p + i) % LOAD_PANES == k).map(move |i| (p, i)))
+            .flat_map(|p| {
+                (0..sends)
+                    .filter(move |i| (p + i) % LOAD_PANES == k)
+                    .map(move |i| (p, i))
+            })
             .collect();
-        wait_for(Duration::from_secs(30), || agent.inputs().len() >= 2 * want.len());
+        wait_for(Duration::from_secs(30), || {
+            agent.inputs().len() >= 2 * want.len()
+        });
         std::thread::sleep(Duration::from_millis(100));
         let got = paste_enter_pairs(&agent.inputs(), &role);
-        assert_eq!(got.len(), want.len(), "{role}: one paste + Enter per message, none merged or lost");
+        assert_eq!(
+            got.len(),
+            want.len(),
+            "{role}: one paste + Enter per message, none merged or lost"
+        );
         // Exactly its own messages, each once, and each sender's in the order sent.
         let mut seen = BTreeSet::new();
         let mut last_from: HashMap<usize, usize> = HashMap::new();
         for text in &got {
             let (tag, body) = text.split_once("] ").expect("tagged");
             let p: usize = tag.trim_start_matches("[from:s").parse().unwrap();
-            let i: usize = body.split_whitespace().nth(2).and_then(|w| w[1..].parse().ok()).unwrap_or_else(|| panic!("{body:?}"));
-            assert_eq!(body.replace('\r', "\n"), load_text(p, i, k), "{role} got a foreign or altered message");
+            let i: usize = body
+                .split_whitespace()
+                .nth(2)
+                .and_then(|w| w[1..].parse().ok())
+                .unwrap_or_else(|| panic!("{body:?}"));
+            assert_eq!(
+                body.replace('\r', "\n"),
+                load_text(p, i, k),
+                "{role} got a foreign or altered message"
+            );
             assert!(seen.insert((p, i)), "{role} got s{p} n{i} twice");
             if let Some(prev) = last_from.insert(p, i) {
                 assert!(prev < i, "{role}: s{p}'s n{i} arrived after n{prev}");
@@ -365,13 +436,23 @@ fn reliability_load_16_senders_4_panes_with_concurrent_readers() {
         let log_order: Vec<String> = log
             .iter()
             .filter(|m| m["to"] == role.as_str())
-            .map(|m| format!("[from:{}] {}", m["from"].as_str().unwrap(), m["text"].as_str().unwrap()))
+            .map(|m| {
+                format!(
+                    "[from:{}] {}",
+                    m["from"].as_str().unwrap(),
+                    m["text"].as_str().unwrap()
+                )
+            })
             .collect();
         let pasted: Vec<String> = got.iter().map(|t| t.replace('\r', "\n")).collect();
         assert_eq!(log_order, pasted, "{role}: log order is delivery order");
         let mbox = strict_log(&env.state.join(format!("mailbox/{role}.jsonl")));
         let conv_for_role: Vec<&Value> = log.iter().filter(|m| m["to"] == role.as_str()).collect();
-        assert_eq!(mbox.iter().collect::<Vec<_>>(), conv_for_role, "{role}'s mailbox");
+        assert_eq!(
+            mbox.iter().collect::<Vec<_>>(),
+            conv_for_role,
+            "{role}'s mailbox"
+        );
     }
 }
 
@@ -380,7 +461,11 @@ fn reliability_load_16_senders_4_panes_with_concurrent_readers() {
 
 /// Start an sb process now and SIGKILL it after `delay` if it is still running. True if killed.
 fn kill_after(mut c: Command, delay: Duration) -> bool {
-    let mut child = c.stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = c
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     std::thread::sleep(delay);
     let killed = child.try_wait().unwrap().is_none() && child.kill().is_ok();
     let _ = child.wait();
@@ -423,18 +508,27 @@ fn reliability_sigkill_during_appends_never_corrupts_written_lines() {
                 std::thread::spawn(move || kill_after(c, delay))
             })
             .collect();
-        killed += handles.into_iter().map(|h| h.join().unwrap() as usize).sum::<usize>();
+        killed += handles
+            .into_iter()
+            .map(|h| h.join().unwrap() as usize)
+            .sum::<usize>();
         // After every round: lines written before are unchanged, every complete line parses.
         for (path, before) in [(&conv, &before_conv), (&mbox, &before_mbox)] {
             let now = std::fs::read(path).unwrap();
-            assert_eq!(&now[..before.len()], &before[..], "round {round}: an earlier line changed");
+            assert_eq!(
+                &now[..before.len()],
+                &before[..],
+                "round {round}: an earlier line changed"
+            );
             // Every complete line parses, except a line a killed writer left torn (a strict
             // prefix of a record, ended by the next writer): it never swallows another record.
             let (lines, _tail) = lines_of(path);
             for l in &lines {
                 if serde_json::from_slice::<Value>(l).is_err() {
                     assert!(
-                        l.starts_with(b"{\"id\":\"") && !l.ends_with(b"}") && !l[1..].contains(&b'{'),
+                        l.starts_with(b"{\"id\":\"")
+                            && !l.ends_with(b"}")
+                            && !l[1..].contains(&b'{'),
                         "round {round}: a corrupt line in {} that is not a lone torn fragment: {:?}",
                         path.display(),
                         String::from_utf8_lossy(&l[..l.len().min(200)])
@@ -450,7 +544,11 @@ fn reliability_sigkill_during_appends_never_corrupts_written_lines() {
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     let h = env.run(&["history", "--limit", "1", "--jsonl"]);
     assert!(stdout(&h).contains("after the kills"), "{}", stderr(&h));
-    eprintln!("sigkill: {killed} of {} writers killed, {} lines torn by a kill", rounds * 3, torn.len());
+    eprintln!(
+        "sigkill: {killed} of {} writers killed, {} lines torn by a kill",
+        rounds * 3,
+        torn.len()
+    );
 }
 
 /// A crash inside `write` can leave a line without its newline (the kernel stops a large write
@@ -462,8 +560,14 @@ fn reliability_a_torn_tail_left_by_a_crash_does_not_swallow_the_next_message() {
     let dev = env.role("dev");
     assert!(env.run(&["send", "dev", "first"]).status.success());
     for rel in ["conversation.jsonl", "mailbox/dev.jsonl"] {
-        let mut f = std::fs::OpenOptions::new().append(true).open(env.state.join(rel)).unwrap();
-        f.write_all(br#"{"id":"torn","ts":"2026-11-26T10:00:00.000Z","from":"x","to":"dev","text":"cut he"#).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(env.state.join(rel))
+            .unwrap();
+        f.write_all(
+            br#"{"id":"torn","ts":"2026-11-26T10:00:00.000Z","from":"x","to":"dev","text":"cut he"#,
+        )
+        .unwrap();
     }
     assert!(env.run(&["send", "dev", "second"]).status.success());
     dev.wait_inputs(4);
@@ -472,7 +576,11 @@ fn reliability_a_torn_tail_left_by_a_crash_does_not_swallow_the_next_message() {
         assert!(tail.is_empty(), "{rel} ends with a newline");
         let parsed: Vec<Option<String>> = lines
             .iter()
-            .map(|l| serde_json::from_slice::<Value>(l).ok().map(|m| m["text"].as_str().unwrap().to_string()))
+            .map(|l| {
+                serde_json::from_slice::<Value>(l)
+                    .ok()
+                    .map(|m| m["text"].as_str().unwrap().to_string())
+            })
             .collect();
         assert_eq!(
             parsed,
@@ -484,7 +592,12 @@ fn reliability_a_torn_tail_left_by_a_crash_does_not_swallow_the_next_message() {
         let out = env.run(&args);
         let texts: Vec<String> = stdout(&out)
             .lines()
-            .map(|l| serde_json::from_str::<Value>(l).unwrap()["text"].as_str().unwrap().to_string())
+            .map(|l| {
+                serde_json::from_str::<Value>(l).unwrap()["text"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
             .collect();
         assert_eq!(texts, ["first", "second"], "{args:?}");
         assert!(stderr(&out).contains("skipped 1"), "{}", stderr(&out));
@@ -495,24 +608,37 @@ fn reliability_a_torn_tail_left_by_a_crash_does_not_swallow_the_next_message() {
 fn reliability_registry_and_prompts_are_always_whole_while_writers_are_killed() {
     let env = TestEnv::new();
     let dev = env.role("dev");
-    assert!(env.run(&["prompt", "set", "dev", "the dev briefing"]).status.success());
+    assert!(
+        env.run(&["prompt", "set", "dev", "the dev briefing"])
+            .status
+            .success()
+    );
     let reg = env.state.join("registry.json");
     let prompts = env.state.join("prompts.json");
     let stop = Arc::new(AtomicBool::new(false));
     let reader = {
-        let (stop, reg, prompts, pane) = (stop.clone(), reg.clone(), prompts.clone(), dev.pane.clone());
+        let (stop, reg, prompts, pane) =
+            (stop.clone(), reg.clone(), prompts.clone(), dev.pane.clone());
         std::thread::spawn(move || {
             let mut reads = 0;
             while !stop.load(Ordering::Relaxed) {
                 for p in [&reg, &prompts] {
                     let bytes = std::fs::read(p).unwrap();
                     let v: Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| {
-                        panic!("{} is not whole ({e}): {:?}", p.display(), String::from_utf8_lossy(&bytes))
+                        panic!(
+                            "{} is not whole ({e}): {:?}",
+                            p.display(),
+                            String::from_utf8_lossy(&bytes)
+                        )
                     });
                     assert_eq!(v["version"], 1);
                 }
                 let v: Value = serde_json::from_slice(&std::fs::read(&reg).unwrap()).unwrap();
-                assert_eq!(v["roles"]["dev"]["pane"], pane.as_str(), "dev's entry survives");
+                assert_eq!(
+                    v["roles"]["dev"]["pane"],
+                    pane.as_str(),
+                    "dev's entry survives"
+                );
                 let v: Value = serde_json::from_slice(&std::fs::read(&prompts).unwrap()).unwrap();
                 assert_eq!(v["prompts"]["dev"]["text"], "the dev briefing");
                 reads += 1;
@@ -529,7 +655,12 @@ fn reliability_registry_and_prompts_are_always_whole_while_writers_are_killed() 
         let mut c = sb(&env);
         match i % 3 {
             0 => c.args(["register", &format!("w{}", i % 9), "--pane", &dev.pane]),
-            1 => c.args(["prompt", "set", &format!("w{}", i % 9), &"p".repeat(rng.below(60_000) + 1)]),
+            1 => c.args([
+                "prompt",
+                "set",
+                &format!("w{}", i % 9),
+                &"p".repeat(rng.below(60_000) + 1),
+            ]),
             _ => c.args(["send", "dev", "--force", "--no-submit", "touch"]),
         };
         killed += kill_after(c, Duration::from_micros(rng.below(40_000) as u64)) as usize;
@@ -543,7 +674,10 @@ fn reliability_registry_and_prompts_are_always_whole_while_writers_are_killed() 
         .collect();
     // A writer killed between creating its temp file and the rename leaves the temp file behind
     // (harmless: never read); count it, don't fail on it.
-    eprintln!("whole-file rewrites: {i} writers, {killed} killed, {reads} reads, {} temp files left", leftovers.len());
+    eprintln!(
+        "whole-file rewrites: {i} writers, {killed} killed, {reads} reads, {} temp files left",
+        leftovers.len()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -566,34 +700,59 @@ fn reliability_tmux_server_killed_mid_run() {
         std::thread::spawn(move || {
             for c in cmds.iter_mut() {
                 let out = c.output().unwrap();
-                results.lock().unwrap().push((out.status.code().unwrap_or(-1), stderr(&out)));
+                results
+                    .lock()
+                    .unwrap()
+                    .push((out.status.code().unwrap_or(-1), stderr(&out)));
             }
         })
     };
-    wait_for(Duration::from_secs(20), || results.lock().unwrap().len() >= 8);
+    wait_for(Duration::from_secs(20), || {
+        results.lock().unwrap().len() >= 8
+    });
     env.kill_server();
     sender.join().unwrap();
     let results = results.lock().unwrap();
     let log = strict_log(&env.state.join("conversation.jsonl"));
-    assert_eq!(log.len(), results.len(), "every send is logged, delivered or not");
+    assert_eq!(
+        log.len(),
+        results.len(),
+        "every send is logged, delivered or not"
+    );
     assert!(results[..8].iter().all(|(c, _)| *c == 0));
     for ((code, err), m) in results.iter().zip(&log) {
         match code {
             0 => assert_eq!(m["delivered"], true),
             4 => {
                 assert_eq!(m["delivered"], false, "{m}");
-                assert!(err.contains("tmux") || err.contains("no longer exists"), "{err}");
+                assert!(
+                    err.contains("tmux") || err.contains("no longer exists"),
+                    "{err}"
+                );
                 assert!(err.contains("logged as undelivered"), "{err}");
             }
             other => panic!("send exited {other} around the server's death (want 0 or 4): {err}"),
         }
     }
-    assert_eq!(results.last().unwrap().0, 4, "sends after the kill fail with exit 4");
+    assert_eq!(
+        results.last().unwrap().0,
+        4,
+        "sends after the kill fail with exit 4"
+    );
     let out = env.run(&["send", "dev", "after"]);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
-    assert!(stderr(&out).contains("no tmux server is running"), "{}", stderr(&out));
-    let last = strict_log(&env.state.join("conversation.jsonl")).pop().unwrap();
-    assert_eq!((last["text"].as_str(), last["delivered"].as_bool()), (Some("after"), Some(false)));
+    assert!(
+        stderr(&out).contains("no tmux server is running"),
+        "{}",
+        stderr(&out)
+    );
+    let last = strict_log(&env.state.join("conversation.jsonl"))
+        .pop()
+        .unwrap();
+    assert_eq!(
+        (last["text"].as_str(), last["delivered"].as_bool()),
+        (Some("after"), Some(false))
+    );
 }
 
 #[test]
@@ -603,7 +762,12 @@ fn reliability_tmux_missing_from_path_is_a_clear_exit_4() {
     let empty = env.dir.path().join("emptybin");
     std::fs::create_dir_all(&empty).unwrap();
     // (`sb peers` is not here: it shows every pane as dead and exits 0 when tmux is missing.)
-    for args in [vec!["send", "dev", "hello"], vec!["respond", "dev", "1"], vec!["detect", "dev"], vec!["register", "x", "--pane", "%0"]] {
+    for args in [
+        vec!["send", "dev", "hello"],
+        vec!["respond", "dev", "1"],
+        vec!["detect", "dev"],
+        vec!["register", "x", "--pane", "%0"],
+    ] {
         let out = sb(&env).env("PATH", &empty).args(&args).output().unwrap();
         no_panic(&out, &args.join(" "));
         assert_eq!(out.status.code(), Some(4), "{args:?}: {}", stderr(&out));
@@ -623,15 +787,35 @@ fn reliability_tmux_missing_from_path_is_a_clear_exit_4() {
 fn reliability_full_or_read_only_state_dir_gives_a_clear_error_and_no_torn_file() {
     let env = TestEnv::new();
     let Some(fs) = Tmpfs::mount(&env.state, "96k") else {
-        eprintln!("SKIPPED: cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN); ENOSPC and EROFS untested");
+        eprintln!(
+            "SKIPPED: cannot mount a tmpfs here (needs root and CAP_SYS_ADMIN); ENOSPC and EROFS untested"
+        );
         return;
     };
     let dev = env.role("dev");
-    assert!(env.run(&["send", "dev", "before the disk filled"]).status.success());
-    assert!(env.run(&["prompt", "set", "dev", "the briefing"]).status.success());
+    assert!(
+        env.run(&["send", "dev", "before the disk filled"])
+            .status
+            .success()
+    );
+    assert!(
+        env.run(&["prompt", "set", "dev", "the briefing"])
+            .status
+            .success()
+    );
     dev.wait_inputs(2);
-    let files = ["conversation.jsonl", "mailbox/dev.jsonl", "registry.json", "prompts.json"];
-    let snapshot = |env: &TestEnv| -> Vec<Vec<u8>> { files.iter().map(|f| std::fs::read(env.state.join(f)).unwrap()).collect() };
+    let files = [
+        "conversation.jsonl",
+        "mailbox/dev.jsonl",
+        "registry.json",
+        "prompts.json",
+    ];
+    let snapshot = |env: &TestEnv| -> Vec<Vec<u8>> {
+        files
+            .iter()
+            .map(|f| std::fs::read(env.state.join(f)).unwrap())
+            .collect()
+    };
     let before = snapshot(&env);
     fill(&env.state);
 
@@ -647,7 +831,11 @@ fn reliability_full_or_read_only_state_dir_gives_a_clear_error_and_no_torn_file(
     );
     let out = env.run(&["prompt", "set", "dev", &"z".repeat(30_000)]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("prompts.json") && stderr(&out).contains("No space left"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("prompts.json") && stderr(&out).contains("No space left"),
+        "{}",
+        stderr(&out)
+    );
     let out = env.run(&["register", "other", "--pane", &dev.pane]);
     assert_ne!(out.status.code(), Some(0), "{}", stderr(&out));
     for (f, b) in files.iter().zip(&before) {
@@ -660,7 +848,9 @@ fn reliability_full_or_read_only_state_dir_gives_a_clear_error_and_no_torn_file(
         }
     }
     assert!(
-        !tree(&env.state).iter().any(|p| p.to_string_lossy().contains(".tmp.")),
+        !tree(&env.state)
+            .iter()
+            .any(|p| p.to_string_lossy().contains(".tmp.")),
         "no temp file left behind: {:?}",
         tree(&env.state)
     );
@@ -673,14 +863,26 @@ fn reliability_full_or_read_only_state_dir_gives_a_clear_error_and_no_torn_file(
     let out = env.run(&["send", "dev", "while read-only"]);
     no_panic(&out, "send on a read-only state dir");
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("Read-only file system"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Read-only file system"),
+        "{}",
+        stderr(&out)
+    );
     let out = env.run(&["prompt", "set", "dev", "new"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(dev.bytes().len(), typed_before, "nothing typed when the message cannot be logged");
+    assert_eq!(
+        dev.bytes().len(),
+        typed_before,
+        "nothing typed when the message cannot be logged"
+    );
     assert_eq!(snapshot(&env), before);
     let out = env.run(&["history", "--jsonl"]);
-    assert!(out.status.success(), "reading still works: {}", stderr(&out));
+    assert!(
+        out.status.success(),
+        "reading still works: {}",
+        stderr(&out)
+    );
     assert!(fs.remount("rw"));
 }
 
@@ -715,7 +917,11 @@ fn reliability_fuzz_jsonl_reader_never_panics_and_counts_what_it_skips() {
                 4 => rng.junk(70_000), // spans read blocks
                 _ => b"}\n{".to_vec(),
             };
-            let at = if rng.chance(30) { bytes.len() } else { rng.below(bytes.len() + 1) };
+            let at = if rng.chance(30) {
+                bytes.len()
+            } else {
+                rng.below(bytes.len() + 1)
+            };
             bytes.splice(at..at, junk);
         }
         if rng.chance(20) {
@@ -724,30 +930,66 @@ fn reliability_fuzz_jsonl_reader_never_panics_and_counts_what_it_skips() {
         std::fs::write(&conv, &bytes).unwrap();
         std::fs::write(env.state.join("mailbox/dev.jsonl"), &bytes).unwrap();
         let segments: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
-        let nonblank = segments.iter().filter(|s| !s.iter().all(u8::is_ascii_whitespace)).count();
+        let nonblank = segments
+            .iter()
+            .filter(|s| !s.iter().all(u8::is_ascii_whitespace))
+            .count();
         let intact: BTreeSet<String> = segments
             .iter()
             .filter_map(|s| std::str::from_utf8(s).ok())
             .filter(|s| originals.iter().any(|o| o == s))
-            .map(|s| serde_json::from_str::<Value>(s).unwrap()["id"].as_str().unwrap().to_string())
+            .map(|s| {
+                serde_json::from_str::<Value>(s).unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
             .collect();
-        for args in [vec!["history", "--limit", "0", "--json"], vec!["inbox", "dev", "--limit", "0", "--json"]] {
+        for args in [
+            vec!["history", "--limit", "0", "--json"],
+            vec!["inbox", "dev", "--limit", "0", "--json"],
+        ] {
             let out = env.run(&args);
             no_panic(&out, &format!("case {case} (seed {})", seed()));
-            assert_eq!(out.status.code(), Some(0), "case {case} {args:?}: {}", stderr(&out));
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "case {case} {args:?}: {}",
+                stderr(&out)
+            );
             let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-            let got: BTreeSet<String> =
-                v["messages"].as_array().unwrap().iter().map(|m| m["id"].as_str().unwrap().to_string()).collect();
+            let got: BTreeSet<String> = v["messages"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m["id"].as_str().unwrap().to_string())
+                .collect();
             let skipped = v["skipped"].as_u64().unwrap() as usize;
-            assert!(intact.is_subset(&got), "case {case} (seed {}): an intact line was lost", seed());
-            assert_eq!(got.len() + skipped, nonblank, "case {case}: every non-blank line is a record or counted as skipped");
+            assert!(
+                intact.is_subset(&got),
+                "case {case} (seed {}): an intact line was lost",
+                seed()
+            );
+            assert_eq!(
+                got.len() + skipped,
+                nonblank,
+                "case {case}: every non-blank line is a record or counted as skipped"
+            );
             if skipped > 0 {
-                assert!(stderr(&out).contains(&format!("skipped {skipped}")), "case {case}: {}", stderr(&out));
+                assert!(
+                    stderr(&out).contains(&format!("skipped {skipped}")),
+                    "case {case}: {}",
+                    stderr(&out)
+                );
             }
         }
         let out = env.run(&["history", "--limit", "20", "--jsonl"]);
         assert_eq!(out.status.code(), Some(0), "case {case}: {}", stderr(&out));
-        assert!(stdout(&out).lines().all(|l| serde_json::from_str::<Value>(l).is_ok()));
+        assert!(
+            stdout(&out)
+                .lines()
+                .all(|l| serde_json::from_str::<Value>(l).is_ok())
+        );
     }
 }
 
@@ -794,7 +1036,11 @@ fn reliability_fuzz_registry_parser_exits_1_naming_the_file_and_never_rewrites_i
     for (case, bytes) in fixed.iter().enumerate() {
         std::fs::write(&reg, bytes).unwrap();
         let parses = serde_json::from_slice::<Value>(bytes).is_ok();
-        for args in [vec!["peers"], vec!["send", "dev", "fuzz"], vec!["register", "x", "--pane", &dev.pane]] {
+        for args in [
+            vec!["peers"],
+            vec!["send", "dev", "fuzz"],
+            vec!["register", "x", "--pane", &dev.pane],
+        ] {
             let typed = dev.bytes().len();
             let out = env.run(&args);
             no_panic(&out, &format!("case {case} {args:?}"));
@@ -802,24 +1048,101 @@ fn reliability_fuzz_registry_parser_exits_1_naming_the_file_and_never_rewrites_i
             if matches!(code, Some(0 | 3 | 4)) {
                 // Some mutations are still a valid registry (a changed digit or name, a blank
                 // file): then the command just runs (ok, unknown role, pane gone).
-                assert!(bytes.iter().all(u8::is_ascii_whitespace) || parses, "case {case}: accepted a non-JSON registry");
+                assert!(
+                    bytes.iter().all(u8::is_ascii_whitespace) || parses,
+                    "case {case}: accepted a non-JSON registry"
+                );
                 std::fs::write(&reg, bytes).unwrap();
                 continue;
             }
             assert_eq!(code, Some(1), "case {case} {args:?}: {}", stderr(&out));
-            assert!(stderr(&out).contains("registry.json"), "case {case}: the error names the file: {}", stderr(&out));
-            assert_eq!(&std::fs::read(&reg).unwrap(), bytes, "case {case} {args:?}: the file was left as it is");
+            assert!(
+                stderr(&out).contains("registry.json"),
+                "case {case}: the error names the file: {}",
+                stderr(&out)
+            );
+            assert_eq!(
+                &std::fs::read(&reg).unwrap(),
+                bytes,
+                "case {case} {args:?}: the file was left as it is"
+            );
             assert_eq!(dev.bytes().len(), typed, "case {case}: nothing typed");
         }
     }
 }
 
 const KEY_ATOMS: &[&str] = &[
-    "Enter", "enter", "esc", "Escape", "Tab", "BTab", "Up", "down", "Left", "right", "Space", "BSpace",
-    "Home", "End", "PageUp", "PgDn", "F1", "f12", "F13", "F0", "C-c", "c-a", "ctrl-x", "M-x", "alt-b",
-    "C-;", "M-;", "C-", "C-ab", ";", "\\;", ";;", "1", "9", "y", "-", "--", "-t", "#", "{", "}", "'",
-    "\"", "\\", "$", "~", "%", "ü", "✓", "🚀", " ", "", "\t", "\u{1b}", "\u{1b}[A", "\u{9b}", "\r",
-    "\u{7f}", "Insert", "Delete", "PPage", "NPage", "IC", "DC", "Enter;", "Enter\\", "send-keys", "kill-server", "a;kill-server", "\u{a0}", "C-\u{1b}",
+    "Enter",
+    "enter",
+    "esc",
+    "Escape",
+    "Tab",
+    "BTab",
+    "Up",
+    "down",
+    "Left",
+    "right",
+    "Space",
+    "BSpace",
+    "Home",
+    "End",
+    "PageUp",
+    "PgDn",
+    "F1",
+    "f12",
+    "F13",
+    "F0",
+    "C-c",
+    "c-a",
+    "ctrl-x",
+    "M-x",
+    "alt-b",
+    "C-;",
+    "M-;",
+    "C-",
+    "C-ab",
+    ";",
+    "\\;",
+    ";;",
+    "1",
+    "9",
+    "y",
+    "-",
+    "--",
+    "-t",
+    "#",
+    "{",
+    "}",
+    "'",
+    "\"",
+    "\\",
+    "$",
+    "~",
+    "%",
+    "ü",
+    "✓",
+    "🚀",
+    " ",
+    "",
+    "\t",
+    "\u{1b}",
+    "\u{1b}[A",
+    "\u{9b}",
+    "\r",
+    "\u{7f}",
+    "Insert",
+    "Delete",
+    "PPage",
+    "NPage",
+    "IC",
+    "DC",
+    "Enter;",
+    "Enter\\",
+    "send-keys",
+    "kill-server",
+    "a;kill-server",
+    "\u{a0}",
+    "C-\u{1b}",
 ];
 
 /// What a single validated key puts on the terminal, for the keys whose bytes are unambiguous.
@@ -874,13 +1197,23 @@ fn reliability_fuzz_key_tokens_send_validated_keys_or_exit_2_with_nothing_sent()
             Some(0) => {
                 ok += 1;
                 let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-                let keys: Vec<String> =
-                    v["keys"].as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect();
+                let keys: Vec<String> = v["keys"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|k| k.as_str().unwrap().to_string())
+                    .collect();
                 assert_eq!(keys.len(), tokens.len(), "case {case}: one key per token");
-                let want: Option<Vec<u8>> = keys.iter().map(|k| key_bytes(k)).collect::<Option<Vec<_>>>().map(|v| v.concat());
+                let want: Option<Vec<u8>> = keys
+                    .iter()
+                    .map(|k| key_bytes(k))
+                    .collect::<Option<Vec<_>>>()
+                    .map(|v| v.concat());
                 wait_for(Duration::from_secs(5), || dev.bytes().len() > before.len());
                 if let Some(want) = &want {
-                    wait_for(Duration::from_secs(2), || dev.bytes().len() >= before.len() + want.len());
+                    wait_for(Duration::from_secs(2), || {
+                        dev.bytes().len() >= before.len() + want.len()
+                    });
                 }
                 std::thread::sleep(Duration::from_millis(30));
                 let got = dev.bytes()[before.len()..].to_vec();
@@ -901,9 +1234,17 @@ fn reliability_fuzz_key_tokens_send_validated_keys_or_exit_2_with_nothing_sent()
                 }
             }
             Some(2) => {
-                assert!(stderr(&out).contains("key") || stderr(&out).contains("Usage"), "case {case}: {}", stderr(&out));
+                assert!(
+                    stderr(&out).contains("key") || stderr(&out).contains("Usage"),
+                    "case {case}: {}",
+                    stderr(&out)
+                );
                 std::thread::sleep(Duration::from_millis(30));
-                assert_eq!(dev.bytes(), before, "case {case}: {tokens:?} refused, yet something was sent");
+                assert_eq!(
+                    dev.bytes(),
+                    before,
+                    "case {case}: {tokens:?} refused, yet something was sent"
+                );
             }
             other => panic!("case {case}: {tokens:?} exited {other:?}: {}", stderr(&out)),
         }
@@ -916,7 +1257,9 @@ fn reliability_fuzz_key_tokens_send_validated_keys_or_exit_2_with_nothing_sent()
 fn expected_paste(text: &str) -> String {
     let t = text.replace("\r\n", "\n").replace('\r', "\n");
     t.chars()
-        .filter(|&c| c == '\n' || c == '\t' || !(c.is_control() || ('\u{80}'..='\u{9f}').contains(&c)))
+        .filter(|&c| {
+            c == '\n' || c == '\t' || !(c.is_control() || ('\u{80}'..='\u{9f}').contains(&c))
+        })
         .collect::<String>()
         .replace('\n', "\r")
 }
@@ -927,17 +1270,49 @@ fn reliability_fuzz_send_text_arrives_as_exactly_one_paste_with_no_other_escape(
     let dev = env.role("dev");
     let mut rng = Rng::new(7);
     let atoms: &[&str] = &[
-        "\x1b[201~", "\x1b[200~", "\x1b", "\x1b]0;pwned\x07", "\x1b]52;c;cm0gLXJmIC8=\x07", "\x1bP+q\x1b\\",
-        "\x1b[2J", "\x1b[?2004l", "\u{9b}201~", "\u{9d}0;t\u{9c}", "\u{85}", "\u{90}", "\x03", "\x04", "\x1a",
-        "\x00", "\x7f", "\x08", "\r", "\n", "\r\n", "\t", "\u{2028}", "\u{202e}", "\u{feff}", "ü", "🚀",
-        "[201~", "/clear", " ", "text", "C-c", "; kill-server", "$(reboot)",
+        "\x1b[201~",
+        "\x1b[200~",
+        "\x1b",
+        "\x1b]0;pwned\x07",
+        "\x1b]52;c;cm0gLXJmIC8=\x07",
+        "\x1bP+q\x1b\\",
+        "\x1b[2J",
+        "\x1b[?2004l",
+        "\u{9b}201~",
+        "\u{9d}0;t\u{9c}",
+        "\u{85}",
+        "\u{90}",
+        "\x03",
+        "\x04",
+        "\x1a",
+        "\x00",
+        "\x7f",
+        "\x08",
+        "\r",
+        "\n",
+        "\r\n",
+        "\t",
+        "\u{2028}",
+        "\u{202e}",
+        "\u{feff}",
+        "ü",
+        "🚀",
+        "[201~",
+        "/clear",
+        " ",
+        "text",
+        "C-c",
+        "; kill-server",
+        "$(reboot)",
     ];
     let mut sent = 0;
     for case in 0..70 {
         let mut text = String::new();
         for _ in 0..1 + rng.below(12) {
             if rng.chance(20) {
-                text.extend((0..1 + rng.below(8)).map(|_| char::from_u32(rng.below(0xA0) as u32).unwrap()));
+                text.extend(
+                    (0..1 + rng.below(8)).map(|_| char::from_u32(rng.below(0xA0) as u32).unwrap()),
+                );
             } else {
                 text.push_str(*rng.pick(atoms));
             }
@@ -948,38 +1323,90 @@ fn reliability_fuzz_send_text_arrives_as_exactly_one_paste_with_no_other_escape(
         if invalid_utf8 {
             input.push(0x9b); // a lone C1 byte: not UTF-8
         }
-        let out = run_stdin(&env, &["send", "dev", "--from", "fz", "--force", "-"], &input);
+        let out = run_stdin(
+            &env,
+            &["send", "dev", "--from", "fz", "--force", "-"],
+            &input,
+        );
         no_panic(&out, &format!("case {case}"));
         let body = text.strip_suffix('\n').unwrap_or(&text);
         let paste_body = expected_paste(body);
         if invalid_utf8 || paste_body.trim().is_empty() {
-            assert_eq!(out.status.code(), Some(2), "case {case} {text:?}: {}", stderr(&out));
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "case {case} {text:?}: {}",
+                stderr(&out)
+            );
             std::thread::sleep(Duration::from_millis(30));
-            assert_eq!(dev.bytes().len(), before, "case {case}: refused, nothing typed");
+            assert_eq!(
+                dev.bytes().len(),
+                before,
+                "case {case}: refused, nothing typed"
+            );
             continue;
         }
-        assert_eq!(out.status.code(), Some(0), "case {case} {text:?}: {}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "case {case} {text:?}: {}",
+            stderr(&out)
+        );
         sent += 1;
-        let want = if paste_body.starts_with('/') { paste_body.clone() } else { format!("[from:fz] {paste_body}") };
+        let want = if paste_body.starts_with('/') {
+            paste_body.clone()
+        } else {
+            format!("[from:fz] {paste_body}")
+        };
         let want_bytes = format!("\x1b[200~{want}\x1b[201~\r");
-        wait_for(Duration::from_secs(10), || dev.bytes().len() >= before + want_bytes.len());
+        wait_for(Duration::from_secs(10), || {
+            dev.bytes().len() >= before + want_bytes.len()
+        });
         std::thread::sleep(Duration::from_millis(20));
         let got = dev.bytes()[before..].to_vec();
         let esc = got.iter().filter(|b| **b == 0x1b).count();
-        assert_eq!(esc, 2, "case {case} {text:?}: only the two paste markers carry ESC: {got:?}");
-        assert_eq!(String::from_utf8_lossy(&got), want_bytes, "case {case} {text:?}");
-        assert_eq!(parse_inputs(&got), vec![Input::Paste(want), Input::Key(b'\r')]);
+        assert_eq!(
+            esc, 2,
+            "case {case} {text:?}: only the two paste markers carry ESC: {got:?}"
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&got),
+            want_bytes,
+            "case {case} {text:?}"
+        );
+        assert_eq!(
+            parse_inputs(&got),
+            vec![Input::Paste(want), Input::Key(b'\r')]
+        );
     }
     assert!(sent > 30, "enough messages were sent ({sent})");
     let log = strict_log(&env.state.join("conversation.jsonl"));
-    assert_eq!(log.len(), sent, "refused texts are not logged, sent ones are");
+    assert_eq!(
+        log.len(),
+        sent,
+        "refused texts are not logged, sent ones are"
+    );
     assert!(pastes(&dev.inputs()).len() == sent);
 }
 
 // ---------------------------------------------------------------------------------------------
 // 5. security
 
-const BAD_ROLES: &[&str] = &["..", ".", "../x", "../../etc/passwd", "/etc/passwd", "a/b", ".hidden", "a b", "ü", "a\nb", "~", "*", "a\\b"];
+const BAD_ROLES: &[&str] = &[
+    "..",
+    ".",
+    "../x",
+    "../../etc/passwd",
+    "/etc/passwd",
+    "a/b",
+    ".hidden",
+    "a b",
+    "ü",
+    "a\nb",
+    "~",
+    "*",
+    "a\\b",
+];
 
 #[test]
 fn security_role_names_cannot_escape_the_state_dir() {
@@ -1006,9 +1433,22 @@ fn security_role_names_cannot_escape_the_state_dir() {
         ] {
             let out = env.run(&args);
             no_panic(&out, &format!("{args:?}"));
-            assert_eq!(out.status.code(), Some(2), "{:?}: {}", &args[..2], stderr(&out));
-            assert!(stderr(&out).contains("invalid role name"), "{}", stderr(&out));
-            assert!(stderr(&out).len() < 1_000, "the error does not echo a huge name back");
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{:?}: {}",
+                &args[..2],
+                stderr(&out)
+            );
+            assert!(
+                stderr(&out).contains("invalid role name"),
+                "{}",
+                stderr(&out)
+            );
+            assert!(
+                stderr(&out).len() < 1_000,
+                "the error does not echo a huge name back"
+            );
         }
     }
     let now = tree(env.dir.path());
@@ -1035,28 +1475,40 @@ fn security_role_names_cannot_escape_the_state_dir() {
         })
     };
     let mut rpc = |v: Value| writeln!(stdin, "{v}").unwrap();
-    rpc(serde_json::json!({"jsonrpc":"2.0","id":0,"method":"initialize","params":{
-        "protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"reliability","version":"0"}}}));
+    rpc(
+        serde_json::json!({"jsonrpc":"2.0","id":0,"method":"initialize","params":{
+        "protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"reliability","version":"0"}}}),
+    );
     let init: Value = serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap();
     assert_eq!(init["id"], 0);
     rpc(serde_json::json!({"jsonrpc":"2.0","method":"notifications/initialized"}));
     let calls = [
-        ("register", serde_json::json!({"role":"a\u{0}","pane":dev.pane})),
+        (
+            "register",
+            serde_json::json!({"role":"a\u{0}","pane":dev.pane}),
+        ),
         ("send", serde_json::json!({"to":"a\u{0}","text":"hi"})),
-        ("send", serde_json::json!({"to":"dev","from":"../x","text":"hi"})),
+        (
+            "send",
+            serde_json::json!({"to":"dev","from":"../x","text":"hi"}),
+        ),
         ("inbox", serde_json::json!({"role":"../../etc/passwd"})),
         ("set_prompt", serde_json::json!({"role":"a/b","prompt":"x"})),
         ("get_prompt", serde_json::json!({"role":"a\u{0}b"})),
         ("history", serde_json::json!({"role":"..","limit":1})),
     ];
     for (i, (tool, args)) in calls.iter().enumerate() {
-        rpc(serde_json::json!({"jsonrpc":"2.0","id":i+1,"method":"tools/call","params":{"name":tool,"arguments":args}}));
+        rpc(
+            serde_json::json!({"jsonrpc":"2.0","id":i+1,"method":"tools/call","params":{"name":tool,"arguments":args}}),
+        );
     }
     let mut answered = 0;
     while answered < calls.len() {
         let line = lines.next().expect("a response").unwrap();
         let v: Value = serde_json::from_str(&line).unwrap();
-        let Some(id) = v["id"].as_u64().filter(|i| *i > 0) else { continue };
+        let Some(id) = v["id"].as_u64().filter(|i| *i > 0) else {
+            continue;
+        };
         answered += 1;
         let (tool, _) = &calls[id as usize - 1];
         assert_eq!(v["result"]["isError"], true, "{tool}: {v}");
@@ -1088,7 +1540,10 @@ fn security_symlinks_in_the_state_dir_are_refused_not_followed() {
         ("prompts.json", vec!["prompt", "get", "dev"]),
         ("mailbox/dev.jsonl", vec!["send", "dev", "--force", "x"]),
         ("conversation.jsonl", vec!["send", "dev", "--force", "x"]),
-        ("registry.json", vec!["register", "dev", "--pane", dev.pane.as_str()]),
+        (
+            "registry.json",
+            vec!["register", "dev", "--pane", dev.pane.as_str()],
+        ),
         ("prompts.json", vec!["prompt", "set", "dev", "x"]),
     ] {
         let path = env.state.join(rel);
@@ -1098,21 +1553,55 @@ fn security_symlinks_in_the_state_dir_are_refused_not_followed() {
         std::os::unix::fs::symlink(&target, &path).unwrap();
         let out = env.run(&args);
         no_panic(&out, rel);
-        assert_eq!(out.status.code(), Some(1), "{rel} {args:?}: {}", stderr(&out));
-        assert!(stderr(&out).contains("symbolic link"), "{rel} {args:?}: {}", stderr(&out));
-        assert_eq!(std::fs::read(&target).unwrap(), b"secret, not sb's\n", "{rel}: the link target is untouched");
-        assert!(std::fs::symlink_metadata(&path).unwrap().file_type().is_symlink(), "{rel}: the link was not replaced");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{rel} {args:?}: {}",
+            stderr(&out)
+        );
+        assert!(
+            stderr(&out).contains("symbolic link"),
+            "{rel} {args:?}: {}",
+            stderr(&out)
+        );
+        assert_eq!(
+            std::fs::read(&target).unwrap(),
+            b"secret, not sb's\n",
+            "{rel}: the link target is untouched"
+        );
+        assert!(
+            std::fs::symlink_metadata(&path)
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "{rel}: the link was not replaced"
+        );
         std::fs::remove_file(&path).unwrap();
         std::fs::rename(&saved, &path).unwrap();
     }
     // The state dir itself may be reached through a link (a symlinked ~/.claude is common).
     let link = env.dir.path().join("state-link");
     std::os::unix::fs::symlink(&env.state, &link).unwrap();
-    let out = env.sb().arg("--state-dir").arg(&link).args(["send", "dev", "via a linked state dir"]).output().unwrap();
-    assert!(out.status.success(), "a symlinked state dir works: {}", stderr(&out));
+    let out = env
+        .sb()
+        .arg("--state-dir")
+        .arg(&link)
+        .args(["send", "dev", "via a linked state dir"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "a symlinked state dir works: {}",
+        stderr(&out)
+    );
     // A lock file that is a symlink is refused too (O_NOFOLLOW), before anything is typed.
     let typed = dev.bytes().len();
-    let lock = std::fs::read_dir(env.state.join("locks")).unwrap().flatten().map(|e| e.path()).find(|p| p.to_string_lossy().contains("pane-")).unwrap();
+    let lock = std::fs::read_dir(env.state.join("locks"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.to_string_lossy().contains("pane-"))
+        .unwrap();
     std::fs::remove_file(&lock).unwrap();
     std::os::unix::fs::symlink(&target, &lock).unwrap();
     let out = env.run(&["send", "dev", "x"]);
@@ -1160,7 +1649,12 @@ fn security_world_writable_state_is_refused_with_the_risk_explained() {
     let env = TestEnv::new();
     let dev = env.role("dev");
     assert!(env.run(&["prompt", "set", "dev", "brief"]).status.success());
-    for (rel, m) in [("", 0o777), ("registry.json", 0o666), ("prompts.json", 0o666), ("", 0o702)] {
+    for (rel, m) in [
+        ("", 0o777),
+        ("registry.json", 0o666),
+        ("prompts.json", 0o666),
+        ("", 0o702),
+    ] {
         let path = env.state.join(rel);
         let old = mode(&path);
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(m)).unwrap();
@@ -1175,7 +1669,12 @@ fn security_world_writable_state_is_refused_with_the_risk_explained() {
             vec!["peers"],
         ] {
             let out = env.run(&args);
-            assert_eq!(out.status.code(), Some(1), "{rel:?} {m:o} {args:?}: {}", stderr(&out));
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{rel:?} {m:o} {args:?}: {}",
+                stderr(&out)
+            );
             assert!(
                 stderr(&out).contains("world-writable") && stderr(&out).contains("chmod go-w"),
                 "{args:?}: the risk and the fix are explained: {}",
@@ -1187,12 +1686,18 @@ fn security_world_writable_state_is_refused_with_the_risk_explained() {
             .sb()
             .env("TMUX_PANE", &dev.pane)
             .args(["hook", "session-start"])
-            .write_stdin(r#"{"session_id":"s","source":"startup","hook_event_name":"SessionStart"}"#)
+            .write_stdin(
+                r#"{"session_id":"s","source":"startup","hook_event_name":"SessionStart"}"#,
+            )
             .output()
             .unwrap();
         if out.status.code() != Some(2) {
             assert_eq!(out.status.code(), Some(0));
-            assert!(out.stdout.is_empty(), "the hook printed a prompt from a world-writable state: {}", stdout(&out));
+            assert!(
+                out.stdout.is_empty(),
+                "the hook printed a prompt from a world-writable state: {}",
+                stdout(&out)
+            );
         }
         std::thread::sleep(Duration::from_millis(100));
         assert_eq!(dev.bytes().len(), typed, "{rel:?}: nothing typed");
@@ -1222,10 +1727,18 @@ fn security_a_reused_pane_id_on_a_restarted_server_is_never_typed_into() {
         let out = env.run(args);
         no_panic(&out, &format!("{args:?}"));
         assert_eq!(out.status.code(), Some(4), "{args:?}: {}", stderr(&out));
-        assert!(stderr(&out).contains("server"), "{args:?} explains the server changed: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("server"),
+            "{args:?} explains the server changed: {}",
+            stderr(&out)
+        );
     }
     std::thread::sleep(Duration::from_millis(300));
-    assert!(intruder.bytes().is_empty(), "nothing typed into the reused pane: {:?}", intruder.bytes());
+    assert!(
+        intruder.bytes().is_empty(),
+        "nothing typed into the reused pane: {:?}",
+        intruder.bytes()
+    );
     let log = strict_log(&env.state.join("conversation.jsonl"));
     assert_eq!(log.len(), 4, "each send logged");
     assert!(log.iter().all(|m| m["delivered"] == false));

@@ -46,7 +46,7 @@ fn world_writable_state_is_refused_with_the_risk_explained() {
 #[test]
 fn a_symlinked_mailbox_is_refused_not_followed() {
     let env = TestEnv::new();
-    let _dev = env.role("dev");
+    let dev = env.role("dev");
     let target = env.dir.path().join("elsewhere");
     std::fs::write(&target, b"").unwrap();
     std::os::unix::fs::symlink(&target, env.state.join("mailbox/dev.jsonl")).unwrap();
@@ -103,6 +103,15 @@ fn prompts_round_trip_and_rewrites_are_never_torn() {
         killed > 0 || i > 20,
         "the test exercised kills ({killed}) or many writes ({i})"
     );
+    // The next write removes the temp files that killed writers left behind.
+    assert!(env.run(&["prompt", "set", "r0", "final"]).status.success());
+    let leftovers: Vec<String> = std::fs::read_dir(&env.state)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".prompts.json.tmp."))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
     let out = env.run(&["prompt", "ls", "--json"]);
     assert!(out.status.success());
     let out = env.run(&["prompt", "rm", "dev"]);
