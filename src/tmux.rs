@@ -176,29 +176,38 @@ impl Tmux {
     }
 
     /// Paste `text` as one bracketed paste through a uniquely named buffer, then Enter when
-    /// `submit`. With `settle_ms` 0 everything runs in one tmux invocation.
-    pub fn paste(&self, pane: &str, text: &str, submit: bool, settle_ms: u64) -> Result<()> {
+    /// `submit`; all in one tmux invocation when `settle_ms` is 0. tmux itself checks, in that
+    /// same invocation, that the pane still belongs to server `server_pid` and that its program
+    /// still runs: a paste into a dead pane crashes tmux 3.3a's server, so it is never sent.
+    pub fn paste(&self, pane: &str, text: &str, submit: bool, settle_ms: u64, server_pid: u32) -> Result<()> {
         let buffer = format!("sb-{}", crate::clock::new_id());
-        let mut args = vec![
-            "load-buffer",
-            "-b",
-            &buffer,
-            "-",
-            ";",
-            "paste-buffer",
-            "-p",
-            "-d",
-            "-b",
-            &buffer,
-            "-t",
-            pane,
-        ];
+        let mut typing = format!("load-buffer -b {buffer} - ; paste-buffer -p -d -b {buffer} -t {pane}");
         let chain_enter = submit && settle_ms == 0;
         if chain_enter {
-            args.extend([";", "send-keys", "-t", pane, "Enter"]);
+            typing.push_str(&format!(" ; send-keys -t {pane} Enter"));
         }
-        self.run(args, Some(text.as_bytes()))
+        typing.push_str(" ; display-message -p ok");
+        // Two nested checks: tmux 3.3a's server crashes on a comparison format (`#{==:…}`)
+        // evaluated against a dead pane, so the plain `#{pane_dead}` test comes first.
+        let live = format!(
+            "if-shell -F -t {pane} \"#{{==:#{{pid}},{server_pid}}}\" \"{typing}\" \"display-message -p 'refused #{{pid}} 0'\""
+        );
+        let dead = "display-message -p 'refused #{pid} 1'";
+        let out = self
+            .run(["if-shell", "-F", "-t", pane, "#{pane_dead}", dead, &live], Some(text.as_bytes()))
             .map_err(|e| no_pane(e, pane))?;
+        match out.trim_end().split(' ').collect::<Vec<_>>().as_slice() {
+            ["ok"] => {}
+            ["refused", pid, _] if *pid != server_pid.to_string() => {
+                return Err(SbError::PaneGone(format!(
+                    "tmux pane {pane} now belongs to server pid {pid}, not {server_pid}: a reused id, not the same pane"
+                )));
+            }
+            ["refused", _, "1"] => {
+                return Err(SbError::PaneGone(format!("the program in tmux pane {pane} has exited")));
+            }
+            _ => return Err(SbError::Tmux(format!("unexpected answer from tmux: {out:?}"))),
+        }
         if submit && !chain_enter {
             std::thread::sleep(std::time::Duration::from_millis(settle_ms));
             self.send_keys(pane, &["Enter".to_string()])?;

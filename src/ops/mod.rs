@@ -79,10 +79,10 @@ pub fn check_same_pane(role: &str, entry: &RoleEntry, info: &PaneInfo) -> Result
 /// Rephrase "no such pane" as a statement about the role.
 pub fn gone(role: &str, entry: &RoleEntry, e: SbError) -> SbError {
     match e {
-        SbError::PaneGone(_) => SbError::PaneGone(format!(
-            "pane {} of role {role:?} no longer exists",
-            entry.pane
-        )),
+        SbError::PaneGone(m) if m.ends_with("does not exist") => {
+            SbError::PaneGone(format!("pane {} of role {role:?} no longer exists", entry.pane))
+        }
+        SbError::PaneGone(m) => SbError::PaneGone(format!("role {role:?}: {m}")),
         other => other,
     }
 }

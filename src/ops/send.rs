@@ -159,13 +159,8 @@ pub fn lock_name(entry: &RoleEntry) -> String {
 /// One try under the pane lock: check the pane, read the screen, guard, paste.
 fn attempt(ctx: &Ctx, p: &SendParams, entry: &RoleEntry, typed: &str) -> Result<Option<State>> {
     let state = if p.force {
-        let info = ctx
-            .tmux
-            .pane_info(&entry.pane)
-            .map_err(|e| gone(&p.to, entry, e))?;
-        check_same_pane(&p.to, entry, &info)?;
-        None
-    } else {
+        // No screen to read: the paste checks the server and the pane in its own tmux call.
+        None    } else {
         let snap = ctx
             .tmux
             .snapshot(&entry.pane, true)
@@ -175,7 +170,9 @@ fn attempt(ctx: &Ctx, p: &SendParams, entry: &RoleEntry, typed: &str) -> Result<
         guard(&p.to, &det)?;
         Some(det.state)
     };
-    ctx.tmux.paste(&entry.pane, typed, p.submit, p.settle_ms)?;
+    ctx.tmux
+        .paste(&entry.pane, typed, p.submit, p.settle_ms, entry.server_pid)
+        .map_err(|e| gone(&p.to, entry, e))?;
     Ok(state)
 }
 

@@ -226,3 +226,21 @@ fn respond_sends_validated_keys_only() {
     wait_for(Duration::from_secs(5), || dev.bytes().len() >= 7);
     assert_eq!(dev.bytes(), b"1\x1b[B\x1b\r;");
 }
+
+#[test]
+fn force_into_a_pane_whose_program_exited_is_undelivered() {
+    let env = TestEnv::new();
+    let dev = env.role("dev");
+    let _other = env.role("other");
+    env.tmux(&["set-option", "-wg", "remain-on-exit", "on"]);
+    env.tmux(&["respawn-pane", "-k", "-t", &dev.pane, "true"]);
+    assert!(wait_for(Duration::from_secs(5), || env.tmux(&["display-message", "-p", "-t", &dev.pane, "#{pane_dead}"]).trim() == "1"));
+    for args in [vec!["send", "dev", "--force", "hello"], vec!["send", "dev", "hello"]] {
+        let out = env.run(&args);
+        assert_eq!(out.status.code(), Some(4), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains("exited"), "{}", stderr(&out));
+    }
+    let log = env.log("conversation.jsonl");
+    assert_eq!(log.len(), 2);
+    assert!(log.iter().all(|m| m["delivered"] == false));
+}
