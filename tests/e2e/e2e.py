@@ -422,10 +422,18 @@ def hook_context(entry, brief):
 def d_hook(s):
     brief = "BRIEFING-%s: you are the dev role; keep answers short." % secrets.token_hex(4)
     s.brief = brief
-    settings = {"permissions": {"defaultMode": "default"},
-                "hooks": {"SessionStart": [{"matcher": "startup|resume|clear|compact", "hooks": [
-                    {"type": "command", "command": "%s hook session-start" % h.shlex_quote(s.sb_path)}]}]}}
+    settings = {"permissions": {"defaultMode": "default"}}
     cl = s.start("hooked", "dev", settings=settings, gated=True)
+    # `sb setup` wires the hook into this session's settings.json (HOME is the session's own;
+    # with claude on PATH it also registers the MCP server there).
+    e = dict(s.env.base_env, **cl.penv)
+    e["PATH"] = os.path.dirname(cl.exe) + os.pathsep + e.get("PATH", "")
+    r = subprocess.run([s.sb_path, "--json", "setup"], env=e, capture_output=True, text=True, timeout=120)
+    check(r.returncode == 0, "sb setup exited %d: %s" % (r.returncode, r.stderr.strip()[:500]))
+    merged = json.load(open(os.path.join(cl.home, ".claude", "settings.json"), encoding="utf-8"))
+    check(merged.get("permissions", {}).get("defaultMode") == "default", "sb setup lost the permissions key")
+    hooks = json.dumps(merged.get("hooks", {}))
+    check("hook session-start" in hooks, "sb setup did not add the SessionStart hook: %s" % hooks[:300])
     s.register("dev", cl)
     s.sb_ok("prompt", "set", "dev", brief)
     cl.release()
