@@ -206,6 +206,10 @@ impl Tmux {
             ["refused", _, "1"] => {
                 return Err(SbError::PaneGone(format!("the program in tmux pane {pane} has exited")));
             }
+            // The server went away during the call (killed, crashed): nothing more is known.
+            [""] => {
+                return Err(SbError::TmuxUnavailable("the tmux server did not answer; it has probably exited".into()));
+            }
             _ => return Err(SbError::Tmux(format!("unexpected answer from tmux: {out:?}"))),
         }
         if submit && !chain_enter {
