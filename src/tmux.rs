@@ -47,6 +47,9 @@ impl PaneInfo {
     }
 }
 
+/// The longest one tmux call may take before sb gives up on it.
+const CALL_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+
 /// A pane's facts plus its visible screen, from one tmux invocation.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
@@ -92,22 +95,31 @@ impl Tmux {
             }
             _ => SbError::TmuxUnavailable(format!("cannot run tmux: {e}")),
         })?;
-        if let Some(bytes) = stdin {
+        let writer = stdin.map(|bytes| {
             let mut pipe = child.stdin.take().expect("stdin is piped");
             // Write from a thread so a large buffer cannot deadlock against tmux's output.
             let bytes = bytes.to_vec();
-            let writer = std::thread::spawn(move || pipe.write_all(&bytes));
-            let out = child
-                .wait_with_output()
-                .map_err(|e| SbError::Tmux(e.to_string()))?;
-            let _ = writer.join();
-            return check(out);
+            std::thread::spawn(move || pipe.write_all(&bytes))
+        });
+        // Wait on another thread, so a tmux client that never returns (a wedged server) is
+        // killed after CALL_TIMEOUT instead of hanging sb.
+        let pid = child.id() as libc::pid_t;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(child.wait_with_output());
+        });
+        let out = match rx.recv_timeout(CALL_TIMEOUT) {
+            Ok(out) => out.map_err(|e| SbError::Tmux(e.to_string()))?,
+            Err(_) => {
+                // SAFETY: kill(2) on the pid of our own child, which has not been reaped.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+                return Err(SbError::Tmux(format!("tmux did not answer within {}s", CALL_TIMEOUT.as_secs())));
+            }
+        };
+        if let Some(w) = writer {
+            let _ = w.join();
         }
-        check(
-            child
-                .wait_with_output()
-                .map_err(|e| SbError::Tmux(e.to_string()))?,
-        )
+        check(out)
     }
 
     /// One pane's facts; `PaneGone` when it does not exist.
