@@ -7,11 +7,15 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/screens/claude-code");
+const FIXTURES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/screens/claude-code"
+);
 
 fn read(name: &str) -> String {
     let path = format!("{FIXTURES}/{name}");
-    String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))).into_owned()
+    String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}")))
+        .into_owned()
 }
 
 /// Median and p90 of the per-call time in µs, over `batches` batches of `per_batch` calls.
@@ -56,7 +60,10 @@ fn main() {
         ("2000 lines, plain", tall(&plain, &idle_plain, 2000)),
         ("2000 lines, styled", tall(&styled, &idle_styled, 2000)),
     ];
-    println!("{:<40} {:>10} {:>10} {:>10}", "input", "bytes", "median µs", "p90 µs");
+    println!(
+        "{:<40} {:>10} {:>10} {:>10}",
+        "input", "bytes", "median µs", "p90 µs"
+    );
     for (name, input) in &cases {
         let (median, p90) = time(input, 31, 50);
         println!("{name:<40} {:>10} {median:>10.1} {p90:>10.1}", input.len());

@@ -86,7 +86,10 @@ pub fn run(spec: AgentSpec) -> std::io::Result<()> {
             }
             if let Some(t) = &spec.transcript {
                 let line = serde_json::json!({"type": "user", "message": {"role": "user", "content": text}});
-                let mut f = std::fs::OpenOptions::new().create(true).append(true).open(t)?;
+                let mut f = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(t)?;
                 writeln!(f, "{line}")?;
             }
             converse(&spec, &view, text);

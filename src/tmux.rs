@@ -113,7 +113,10 @@ impl Tmux {
             Err(_) => {
                 // SAFETY: kill(2) on the pid of our own child, which has not been reaped.
                 unsafe { libc::kill(pid, libc::SIGKILL) };
-                return Err(SbError::Tmux(format!("tmux did not answer within {}s", CALL_TIMEOUT.as_secs())));
+                return Err(SbError::Tmux(format!(
+                    "tmux did not answer within {}s",
+                    CALL_TIMEOUT.as_secs()
+                )));
             }
         };
         if let Some(w) = writer {
@@ -191,9 +194,17 @@ impl Tmux {
     /// `submit`; all in one tmux invocation when `settle_ms` is 0. tmux itself checks, in that
     /// same invocation, that the pane still belongs to server `server_pid` and that its program
     /// still runs: a paste into a dead pane crashes tmux 3.3a's server, so it is never sent.
-    pub fn paste(&self, pane: &str, text: &str, submit: bool, settle_ms: u64, server_pid: u32) -> Result<()> {
+    pub fn paste(
+        &self,
+        pane: &str,
+        text: &str,
+        submit: bool,
+        settle_ms: u64,
+        server_pid: u32,
+    ) -> Result<()> {
         let buffer = format!("sb-{}", crate::clock::new_id());
-        let mut typing = format!("load-buffer -b {buffer} - ; paste-buffer -p -d -b {buffer} -t {pane}");
+        let mut typing =
+            format!("load-buffer -b {buffer} - ; paste-buffer -p -d -b {buffer} -t {pane}");
         let chain_enter = submit && settle_ms == 0;
         if chain_enter {
             typing.push_str(&format!(" ; send-keys -t {pane} Enter"));
@@ -206,7 +217,10 @@ impl Tmux {
         );
         let dead = "display-message -p 'refused #{pid} 1'";
         let out = self
-            .run(["if-shell", "-F", "-t", pane, "#{pane_dead}", dead, &live], Some(text.as_bytes()))
+            .run(
+                ["if-shell", "-F", "-t", pane, "#{pane_dead}", dead, &live],
+                Some(text.as_bytes()),
+            )
             .map_err(|e| no_pane(e, pane))?;
         match out.trim_end().split(' ').collect::<Vec<_>>().as_slice() {
             ["ok"] => {}
@@ -216,13 +230,21 @@ impl Tmux {
                 )));
             }
             ["refused", _, "1"] => {
-                return Err(SbError::PaneGone(format!("the program in tmux pane {pane} has exited")));
+                return Err(SbError::PaneGone(format!(
+                    "the program in tmux pane {pane} has exited"
+                )));
             }
             // The server went away during the call (killed, crashed): nothing more is known.
             [""] => {
-                return Err(SbError::TmuxUnavailable("the tmux server did not answer; it has probably exited".into()));
+                return Err(SbError::TmuxUnavailable(
+                    "the tmux server did not answer; it has probably exited".into(),
+                ));
             }
-            _ => return Err(SbError::Tmux(format!("unexpected answer from tmux: {out:?}"))),
+            _ => {
+                return Err(SbError::Tmux(format!(
+                    "unexpected answer from tmux: {out:?}"
+                )));
+            }
         }
         if submit && !chain_enter {
             std::thread::sleep(std::time::Duration::from_millis(settle_ms));

@@ -12,7 +12,9 @@ use clap::Args;
 /// loop gestor → dev → reviewer → gestor. Then shows the peers, what `detect` sees in each pane,
 /// and the conversation, and tears everything down. Only tmux is needed.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  sb demo\n  sb demo --keep      # leave the server running and print the attach command")]
+#[command(
+    after_help = "Examples:\n  sb demo\n  sb demo --keep      # leave the server running and print the attach command"
+)]
 pub struct DemoArgs {
     /// Leave the tmux server running afterwards
     #[arg(long)]

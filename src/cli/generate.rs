@@ -23,8 +23,13 @@ pub struct GenerateArgs {
 }
 
 /// The completion file names, one per shell.
-pub const SHELLS: [(Shell, &str); 5] =
-    [(Shell::Bash, "sb.bash"), (Shell::Zsh, "_sb"), (Shell::Fish, "sb.fish"), (Shell::Elvish, "sb.elv"), (Shell::PowerShell, "_sb.ps1")];
+pub const SHELLS: [(Shell, &str); 5] = [
+    (Shell::Bash, "sb.bash"),
+    (Shell::Zsh, "_sb"),
+    (Shell::Fish, "sb.fish"),
+    (Shell::Elvish, "sb.elv"),
+    (Shell::PowerShell, "_sb.ps1"),
+];
 
 pub fn run(a: GenerateArgs) -> Result<u8> {
     let io = |e: std::io::Error| SbError::Other(anyhow::anyhow!("generate: {e}"));
@@ -52,7 +57,10 @@ fn man_pages(cmd: &clap::Command, name: &str, dir: &Path) -> std::io::Result<()>
         man_pages(sub, &format!("{name}-{}", sub.get_name()), dir)?;
     }
     let page = cmd.clone().display_name(name.to_string());
-    let man = clap_mangen::Man::new(page).manual("sb manual").date(MAN_DATE).source(format!("sb {}", env!("CARGO_PKG_VERSION")));
+    let man = clap_mangen::Man::new(page)
+        .manual("sb manual")
+        .date(MAN_DATE)
+        .source(format!("sb {}", env!("CARGO_PKG_VERSION")));
     let mut out = Vec::new();
     man.render_title(&mut out)?;
     man.render_name_section(&mut out)?;

@@ -44,7 +44,8 @@ fn session_start(g: &Global) -> Option<()> {
     let pane = std::env::var("TMUX_PANE").ok().filter(|p| !p.is_empty())?;
     let input = read_stdin_bounded(STDIN_BUDGET, STDIN_CAP);
     let state = StateDir::resolve(g.state_dir.as_deref()).ok()?;
-    let report = hook::session_start(&state, &pane, crate::tmux::server_pid_from_env(), &input).ok()??;
+    let report =
+        hook::session_start(&state, &pane, crate::tmux::server_pid_from_env(), &input).ok()??;
     let mut line = serde_json::to_vec(&HookOutput::from(&report)).ok()?;
     line.push(b'\n');
     let mut stdout = std::io::stdout().lock();

@@ -4,8 +4,8 @@
 mod agent;
 mod demo;
 mod detect;
-mod generate;
 mod doctor;
+mod generate;
 mod history;
 mod hook;
 mod peek;

@@ -71,20 +71,32 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
     let printed = if out.json {
         out.emit(&r, |_| String::new())
     } else {
-        let how = if r.message.submitted { "sent" } else { "pasted (not submitted)" };
+        let how = if r.message.submitted {
+            "sent"
+        } else {
+            "pasted (not submitted)"
+        };
         let confirmed = match &r.confirmation {
-            Some(c) if c.confirmed => format!(", confirmed by {} after {} ms", c.method, c.waited_ms),
+            Some(c) if c.confirmed => {
+                format!(", confirmed by {} after {} ms", c.method, c.waited_ms)
+            }
             Some(c) => format!(", NOT confirmed by {} after {} ms", c.method, c.waited_ms),
             None => String::new(),
         };
-        note(&format!("{how} to {} ({} bytes, pane {}, id {}{confirmed})", r.message.to, r.bytes, r.pane, r.message.id));
+        note(&format!(
+            "{how} to {} ({} bytes, pane {}, id {}{confirmed})",
+            r.message.to, r.bytes, r.pane, r.message.id
+        ));
         Ok(())
     };
     if let Some(c) = r.confirmation.as_ref().filter(|c| !c.confirmed) {
         let state = c.state.map_or("unknown".to_string(), |s| s.to_string());
         return Err(SbError::Timeout {
             secs: c.waited_ms as f64 / 1000.0,
-            what: format!("the message was delivered but not seen taken as a user turn (peer is {state}; checked by {})", c.method),
+            what: format!(
+                "the message was delivered but not seen taken as a user turn (peer is {state}; checked by {})",
+                c.method
+            ),
         });
     }
     Ok(printed)

@@ -13,7 +13,9 @@ use clap::Args;
 /// who waits, the question, and the exact `sb respond` command for each option. Every
 /// transition is appended to events.jsonl in the state dir and printed.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  tmux new-window -d 'sb watch --notify gestor'\n  sb watch --roles dev,reviewer --interval 2s --json")]
+#[command(
+    after_help = "Examples:\n  tmux new-window -d 'sb watch --notify gestor'\n  sb watch --roles dev,reviewer --interval 2s --json"
+)]
 pub struct WatchArgs {
     /// Role that receives the notices [default: the role of this pane]
     #[arg(long, value_name = "ROLE")]
@@ -35,7 +37,9 @@ pub struct WatchArgs {
 pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<std::io::Result<()>> {
     let notify = a.notify.clone().or_else(|| ctx.own_role());
     if notify.is_none() && !out.json {
-        note("sb: note: no --notify role and this pane has none: transitions are logged, no notices are sent");
+        note(
+            "sb: note: no --notify role and this pane has none: transitions are logged, no notices are sent",
+        );
     }
     let p = WatchParams {
         notify,
@@ -51,12 +55,24 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<std::io::Result<()>> {
         } else {
             let time = e.ts.get(11..19).unwrap_or(&e.ts);
             let what = match e.kind.as_str() {
-                "transition" => format!("{} → {}", e.from.as_deref().unwrap_or("?"), out.paint(&e.to, Style::Bold)),
+                "transition" => format!(
+                    "{} → {}",
+                    e.from.as_deref().unwrap_or("?"),
+                    out.paint(&e.to, Style::Bold)
+                ),
                 "notified" => format!("notified {}", e.notify.as_deref().unwrap_or("?")),
                 other => other.to_string(),
             };
-            let q = e.question.as_deref().map(|q| format!("  {q:?}")).unwrap_or_default();
-            format!("{} {} {what}{q}", out.paint(time, Style::Dim), out.paint(&e.role, Style::Accent))
+            let q = e
+                .question
+                .as_deref()
+                .map(|q| format!("  {q:?}"))
+                .unwrap_or_default();
+            format!(
+                "{} {} {what}{q}",
+                out.paint(time, Style::Dim),
+                out.paint(&e.role, Style::Accent)
+            )
         };
         failed = out.line(&line).err();
         failed.is_none()

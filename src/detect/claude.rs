@@ -51,7 +51,9 @@ pub fn classify(s: &Screen, title: Option<&str>, agent: Agent) -> Detection {
             ibox = None;
         }
     }
-    let bar = (lo..s.len()).rev().find(|&i| is_top_bar(&s.rows[i], s.width));
+    let bar = (lo..s.len())
+        .rev()
+        .find(|&i| is_top_bar(&s.rows[i], s.width));
     if ibox.is_none()
         && let Some(d) = dialog(s, bar.map_or(lo, |b| b + 1), agent)
     {
@@ -73,10 +75,19 @@ fn dialog(s: &Screen, lo: usize, agent: Agent) -> Option<Detection> {
     // The dialog's text starts below its rule or `▔` line, and below any conversation row.
     let top = (lo..m.first_row)
         .rev()
-        .find(|&i| is_rule(&s.rows[i], s.width) || is_top_bar(&s.rows[i], s.width) || is_conversation(&s.rows[i]))
+        .find(|&i| {
+            is_rule(&s.rows[i], s.width)
+                || is_top_bar(&s.rows[i], s.width)
+                || is_conversation(&s.rows[i])
+        })
         .map_or(lo, |i| i + 1);
     let tabs = find_tabs(s, top, m.first_row);
-    let mut d = Detection::new(State::WaitingSelect, agent, "claude.menu_cursor", Some(s.rows[m.cursor_row].trimmed()));
+    let mut d = Detection::new(
+        State::WaitingSelect,
+        agent,
+        "claude.menu_cursor",
+        Some(s.rows[m.cursor_row].trimmed()),
+    );
     d.question = match &tabs {
         // A question dialog shows the tab's question (or the review title) under its tab row.
         Some((row, _)) => first_paragraph(s, row + 1, m.first_row),
@@ -104,10 +115,17 @@ fn is_conversation(row: &Row) -> bool {
 fn with_input_box(s: &Screen, b: InputBox, title: Option<&str>, agent: Agent) -> Detection {
     let r = &RULES;
     // The status rows under the box, read as one line (a narrow pane wraps them).
-    let footer: Vec<&str> = (b.bottom_rule + 1..s.len()).map(|i| s.rows[i].trimmed()).collect();
+    let footer: Vec<&str> = (b.bottom_rule + 1..s.len())
+        .map(|i| s.rows[i].trimmed())
+        .collect();
     let footer = footer.join(" ");
     if r.busy_footer.iter().any(|f| contains_ci(&footer, f)) {
-        return Detection::new(State::Busy, agent, "claude.footer_busy", Some(footer.trim()));
+        return Detection::new(
+            State::Busy,
+            agent,
+            "claude.footer_busy",
+            Some(footer.trim()),
+        );
     }
     if let Some(d) = busy_above(s, b.top_rule, agent) {
         return d;
@@ -121,7 +139,12 @@ fn with_input_box(s: &Screen, b: InputBox, title: Option<&str>, agent: Agent) ->
     {
         return d;
     }
-    let mut d = Detection::new(State::Idle, agent, "claude.input_box", Some(s.rows[b.prompt].trimmed()));
+    let mut d = Detection::new(
+        State::Idle,
+        agent,
+        "claude.input_box",
+        Some(s.rows[b.prompt].trimmed()),
+    );
     d.draft = draft;
     d
 }
@@ -130,15 +153,28 @@ fn with_input_box(s: &Screen, b: InputBox, title: Option<&str>, agent: Agent) ->
 /// conversation row (a todo list or tool output may sit between the spinner and the box).
 fn busy_above(s: &Screen, end: usize, agent: Agent) -> Option<Detection> {
     let r = &RULES;
-    let rows = (0..end.min(s.len())).rev().filter(|&i| !s.rows[i].is_blank()).take(15);
+    let rows = (0..end.min(s.len()))
+        .rev()
+        .filter(|&i| !s.rows[i].is_blank())
+        .take(15);
     for i in rows {
         let t = s.rows[i].trimmed();
         // The spinner is drawn at the left edge; message text is indented under its bullet.
         if s.rows[i].indent() <= 1 && layout::is_spinner_line(t, r) {
-            return Some(Detection::new(State::Busy, agent, "claude.spinner", Some(t)));
+            return Some(Detection::new(
+                State::Busy,
+                agent,
+                "claude.spinner",
+                Some(t),
+            ));
         }
         if r.busy_markers.iter().any(|m| contains_ci(t, m)) && contains_ci(t, "hook") {
-            return Some(Detection::new(State::Busy, agent, "claude.running_hook", Some(t)));
+            return Some(Detection::new(
+                State::Busy,
+                agent,
+                "claude.running_hook",
+                Some(t),
+            ));
         }
         if is_conversation(&s.rows[i]) {
             break;
@@ -155,7 +191,10 @@ fn read_draft(s: &Screen, b: InputBox) -> Option<String> {
         let row = &s.rows[i];
         lines.push(row.text_from(row.indent().min(2)));
     }
-    let mut lines: Vec<String> = lines.into_iter().map(|l| l.trim_end().to_string()).collect();
+    let mut lines: Vec<String> = lines
+        .into_iter()
+        .map(|l| l.trim_end().to_string())
+        .collect();
     while lines.last().is_some_and(String::is_empty) {
         lines.pop();
     }
@@ -166,9 +205,14 @@ fn read_draft(s: &Screen, b: InputBox) -> Option<String> {
     if s.styled {
         // Placeholder: first cell reverse video (the cursor), every other visible cell dim.
         let cells: Vec<_> = first.chars.iter().zip(&first.attrs).skip(2).collect();
-        let rest_dim = cells.iter().skip(1).filter(|(c, _)| !c.is_whitespace()).all(|(_, a)| a.dim);
+        let rest_dim = cells
+            .iter()
+            .skip(1)
+            .filter(|(c, _)| !c.is_whitespace())
+            .all(|(_, a)| a.dim);
         let any_rest = cells.iter().skip(1).any(|(c, _)| !c.is_whitespace());
-        if cells.first().is_some_and(|(_, a)| a.inverse) && any_rest && rest_dim && lines.len() == 1 {
+        if cells.first().is_some_and(|(_, a)| a.inverse) && any_rest && rest_dim && lines.len() == 1
+        {
             return None;
         }
     } else if RULES.placeholders.contains(&draft.as_str()) {
@@ -183,16 +227,22 @@ const NOTICE_INDENT: usize = 10;
 /// An empty box under an interruption notice or under an assistant message that asks a question.
 fn waiting_text(s: &Screen, end: usize, agent: Agent) -> Option<Detection> {
     let r = &RULES;
-    let is_done_line =
-        |t: &str| t.chars().next().is_some_and(|c| r.is_spinner_glyph(c)) && t.chars().nth(1) == Some(' ');
+    let is_done_line = |t: &str| {
+        t.chars().next().is_some_and(|c| r.is_spinner_glyph(c)) && t.chars().nth(1) == Some(' ')
+    };
     // Status notices sit right-aligned just above the box (e.g. `tmux focus-events off · …`):
     // they are not part of the conversation.
     // They may touch the box or the message above; a wrapped one keeps its indent.
     let mut notice_end = end;
-    while notice_end > 0 && !s.rows[notice_end - 1].is_blank() && s.rows[notice_end - 1].indent() >= NOTICE_INDENT {
+    while notice_end > 0
+        && !s.rows[notice_end - 1].is_blank()
+        && s.rows[notice_end - 1].indent() >= NOTICE_INDENT
+    {
         notice_end -= 1;
     }
-    let last = (0..notice_end).rev().find(|&i| !s.rows[i].is_blank() && !is_done_line(s.rows[i].trimmed()))?;
+    let last = (0..notice_end)
+        .rev()
+        .find(|&i| !s.rows[i].is_blank() && !is_done_line(s.rows[i].trimmed()))?;
     // A tool-result line (`⎿  Interrupted · …?`) may wrap: read it from its first row.
     let mut first = last;
     while first > 0
@@ -202,8 +252,15 @@ fn waiting_text(s: &Screen, end: usize, agent: Agent) -> Option<Detection> {
     {
         first -= 1;
     }
-    let joined: String = (first..=last).map(|i| s.rows[i].trimmed()).collect::<Vec<_>>().join(" ");
-    let t = if joined.starts_with(r.result_glyph) { joined.as_str() } else { s.rows[last].trimmed() };
+    let joined: String = (first..=last)
+        .map(|i| s.rows[i].trimmed())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let t = if joined.starts_with(r.result_glyph) {
+        joined.as_str()
+    } else {
+        s.rows[last].trimmed()
+    };
     if let Some(rest) = t.strip_prefix(r.result_glyph) {
         let rest = rest.trim_start_matches([' ', '\u{a0}']);
         if rest.starts_with(r.interrupted) && rest.ends_with('?') {
@@ -215,16 +272,25 @@ fn waiting_text(s: &Screen, end: usize, agent: Agent) -> Option<Detection> {
         return None;
     }
     // The message's rows: its paragraph, inside a message that starts with the bullet.
-    let start = (0..=last).rev().take_while(|&i| !s.rows[i].is_blank()).last()?;
+    let start = (0..=last)
+        .rev()
+        .take_while(|&i| !s.rows[i].is_blank())
+        .last()?;
     let head = (0..=last).rev().find(|&i| {
-        !s.rows[i].is_blank() && (s.rows[i].indent() < 2 || s.rows[i].trimmed().starts_with(r.result_glyph))
+        !s.rows[i].is_blank()
+            && (s.rows[i].indent() < 2 || s.rows[i].trimmed().starts_with(r.result_glyph))
     })?;
     if !s.rows[head].trimmed().starts_with(r.assistant_bullet) || s.rows[head].indent() != 0 {
         return None;
     }
     let rows: Vec<usize> = (start..=last).collect();
     let q = trailing_question(s, &rows, &[r.assistant_bullet])?;
-    let mut d = Detection::new(State::WaitingText, agent, "claude.assistant_question", Some(t));
+    let mut d = Detection::new(
+        State::WaitingText,
+        agent,
+        "claude.assistant_question",
+        Some(t),
+    );
     d.question = Some(q);
     Some(d)
 }
@@ -236,7 +302,11 @@ fn without_input_box(s: &Screen, title: Option<&str>, agent: Agent) -> Detection
     };
     let lt = s.rows[last].trimmed();
     // The last paragraph (it may wrap) says `Press Enter to …`.
-    let para = (0..=last).rev().take_while(|&i| !s.rows[i].is_blank()).last().unwrap_or(last);
+    let para = (0..=last)
+        .rev()
+        .take_while(|&i| !s.rows[i].is_blank())
+        .last()
+        .unwrap_or(last);
     let text: Vec<&str> = (para..=last).map(|i| s.rows[i].trimmed()).collect();
     let text = text.join(" ");
     if r.press_key.iter().any(|p| text.starts_with(p)) {
@@ -246,10 +316,18 @@ fn without_input_box(s: &Screen, title: Option<&str>, agent: Agent) -> Detection
         return d;
     }
     if let Some((top, bottom)) = layout::find_text_box(s, last.saturating_sub(4)) {
-        let after_ok = layout::nonblank_between(s, bottom, s.len()).all(|i| layout::is_hint_line(&s.rows[i].text));
-        let caption = (top.saturating_sub(3)..top).rev().find(|&i| !s.rows[i].is_blank());
+        let after_ok = layout::nonblank_between(s, bottom, s.len())
+            .all(|i| layout::is_hint_line(&s.rows[i].text));
+        let caption = (top.saturating_sub(3)..top)
+            .rev()
+            .find(|&i| !s.rows[i].is_blank());
         if let (true, Some(c)) = (after_ok, caption) {
-            let mut d = Detection::new(State::WaitingText, agent, "claude.text_box", Some(s.rows[c].trimmed()));
+            let mut d = Detection::new(
+                State::WaitingText,
+                agent,
+                "claude.text_box",
+                Some(s.rows[c].trimmed()),
+            );
             d.question = Some(s.rows[c].trimmed().to_string());
             d.footer = (last > bottom).then(|| lt.to_string());
             return d;

@@ -75,7 +75,11 @@ pub fn find_input_box(s: &Screen, rules: &Rules) -> Option<InputBox> {
             b += 1;
         }
         if b < s.len() && is_rule(&s.rows[b], w) {
-            return Some(InputBox { top_rule: p - 1, prompt: p, bottom_rule: b });
+            return Some(InputBox {
+                top_rule: p - 1,
+                prompt: p,
+                bottom_rule: b,
+            });
         }
     }
     None
@@ -132,7 +136,8 @@ pub fn is_spinner_line(text: &str, rules: &Rules) -> bool {
             None => return false,
         },
     };
-    let head_ok = head.chars().next().is_some_and(char::is_alphabetic) && head.chars().count() <= 60;
+    let head_ok =
+        head.chars().next().is_some_and(char::is_alphabetic) && head.chars().count() <= 60;
     let tail = tail.trim();
     // The stats in parentheses may wrap onto the next row on a narrow pane.
     head_ok && (tail.is_empty() || tail.starts_with('('))
@@ -164,10 +169,16 @@ pub fn find_tabs(s: &Screen, lo: usize, hi: usize) -> Option<(usize, Vec<String>
         let t = s.rows[r].trimmed();
         let t = t.strip_prefix('←').unwrap_or(t).trim();
         let t = t.strip_suffix('→').unwrap_or(t).trim();
-        let parts: Vec<String> = t.split("  ").map(str::trim).filter(|p| !p.is_empty()).map(str::to_string).collect();
+        let parts: Vec<String> = t
+            .split("  ")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
         let is_tab = |p: &String| {
             let mut cs = p.chars();
-            matches!(cs.next(), Some('☐' | '☒' | '☑' | '✔' | '✓' | '□' | '■')) && cs.next() == Some(' ')
+            matches!(cs.next(), Some('☐' | '☒' | '☑' | '✔' | '✓' | '□' | '■'))
+                && cs.next() == Some(' ')
         };
         (!parts.is_empty() && parts.iter().all(is_tab)).then_some((r, parts))
     })

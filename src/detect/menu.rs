@@ -45,7 +45,10 @@ fn parse_item(row: &Row, rules: &Rules) -> Item {
     if cursor {
         i = skip(i + 1);
     }
-    let digits = ch[i.min(ch.len())..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let digits = ch[i.min(ch.len())..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     let mut number = None;
     if (1..=3).contains(&digits) && at(i + digits) == Some('.') && at(i + digits + 1) == Some(' ') {
         number = ch[i..i + digits].iter().collect::<String>().parse().ok();
@@ -66,7 +69,14 @@ fn parse_item(row: &Row, rules: &Rules) -> Item {
     if at(i).is_some_and(|c| rules.status_marks.contains(&c)) && at(i + 1) == Some(' ') {
         i = skip(i + 1);
     }
-    Item { indent, cursor, number, after_number, checked, label_col: i }
+    Item {
+        indent,
+        cursor,
+        number,
+        after_number,
+        checked,
+        label_col: i,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -113,12 +123,14 @@ fn build(s: &Screen, c: usize, cur: Item, lo: usize, hi: usize, rules: &Rules) -
         }
         let it = parse_item(row, rules);
         let first = row.chars.get(it.indent).copied().unwrap_or(' ');
-        if it.indent < body_col || is_dashed(row) || "⎿│╭╰●".contains(first) || it.cursor {
+        if it.indent < body_col || is_dashed(row) || "⎿│╭╰●".contains(first) || it.cursor
+        {
             return Kind::Stop;
         }
         if cur.number.is_some() {
             // A numbered sibling, or `Submit` (un-numbered, in the box column) under a multi-select.
-            let submit = cur.checked.is_some() && it.number.is_none() && it.indent == cur.after_number;
+            let submit =
+                cur.checked.is_some() && it.number.is_none() && it.indent == cur.after_number;
             if (it.number.is_some() && it.indent == body_col) || submit {
                 Kind::Opt
             } else if it.indent >= cur.label_col {
@@ -174,7 +186,12 @@ fn build(s: &Screen, c: usize, cur: Item, lo: usize, hi: usize, rules: &Rules) -
     }
     let options = read_options(s, first, last, c, &kind, rules);
     let enough = options.len() >= 2 || (options.len() == 1 && cur.number.is_some());
-    enough.then_some(Menu { options, first_row: area, cursor_row: c, last_row: last })
+    enough.then_some(Menu {
+        options,
+        first_row: area,
+        cursor_row: c,
+        last_row: last,
+    })
 }
 
 fn read_options(
@@ -191,11 +208,21 @@ fn read_options(
     let mut prev_len = 0;
     for r in first..=last {
         let row = &s.rows[r];
-        let word = row.trimmed().split(' ').next().unwrap_or("").chars().count();
+        let word = row
+            .trimmed()
+            .split(' ')
+            .next()
+            .unwrap_or("")
+            .chars()
+            .count();
         // Word wrap moved this row's first word down: it did not fit on the row above.
         let wrapped = open == Some(row.indent()) && prev_len + 1 + word > s.width;
         // An un-numbered sibling looks like a wrapped label; labels start with a capital.
-        let lower = row.trimmed().chars().next().is_some_and(|ch| !ch.is_uppercase());
+        let lower = row
+            .trimmed()
+            .chars()
+            .next()
+            .is_some_and(|ch| !ch.is_uppercase());
         let unnumbered_sibling = r != c && parse_item(row, rules).number.is_none() && lower;
         match kind(r) {
             Kind::Opt if !(wrapped && unnumbered_sibling) => {
@@ -219,7 +246,10 @@ fn read_options(
                     prev_len = row.chars.len();
                 } else {
                     open = None;
-                    let d = opt.description.take().map_or(text.clone(), |d| format!("{d} {text}"));
+                    let d = opt
+                        .description
+                        .take()
+                        .map_or(text.clone(), |d| format!("{d} {text}"));
                     opt.description = Some(d);
                 }
             }
@@ -235,7 +265,10 @@ fn split_column(text: &str) -> (String, Option<String>) {
     match t.find("  ") {
         Some(i) => {
             let right = t[i..].trim().to_string();
-            (t[..i].trim().to_string(), (!right.is_empty()).then_some(right))
+            (
+                t[..i].trim().to_string(),
+                (!right.is_empty()).then_some(right),
+            )
         }
         None => (t.trim().to_string(), None),
     }
@@ -245,7 +278,9 @@ fn split_column(text: &str) -> (String, Option<String>) {
 fn strip_mark(label: String, rules: &Rules) -> String {
     let mut chars = label.chars();
     match (chars.next_back(), chars.next_back()) {
-        (Some(m), Some(' ')) if rules.status_marks.contains(&m) => chars.as_str().trim_end().to_string(),
+        (Some(m), Some(' ')) if rules.status_marks.contains(&m) => {
+            chars.as_str().trim_end().to_string()
+        }
         _ => label,
     }
 }

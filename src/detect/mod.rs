@@ -29,19 +29,24 @@ use rules::{contains_ci, recognise};
 use screen::Screen;
 
 /// On-screen words of agents that have no rules file yet, lower-case.
-const OTHER_AGENTS: &[(Agent, &[&str])] =
-    &[(Agent::Codex, &["openai codex", ">_ codex"]), (Agent::Gemini, &["gemini cli", "gemini-cli"])];
+const OTHER_AGENTS: &[(Agent, &[&str])] = &[
+    (Agent::Codex, &["openai codex", ">_ codex"]),
+    (Agent::Gemini, &["gemini cli", "gemini-cli"]),
+];
 
 /// Classifies one captured screen. `pane_title` is tmux's `#{pane_title}` when known; it only
 /// adds evidence (Claude Code shows `◐`/`◑` there while working).
 pub fn classify(screen: &str, pane_title: Option<&str>) -> Detection {
     // Attributes matter only on rows that start with a prompt/cursor char (placeholders, echoes).
-    let s = Screen::parse(screen, &|t: &str| t.trim_start().starts_with(claude::RULES.prompt));
+    let s = Screen::parse(screen, &|t: &str| {
+        t.trim_start().starts_with(claude::RULES.prompt)
+    });
     let known = recognise(&s, pane_title, &[&claude::RULES]);
     let other = || {
         OTHER_AGENTS.iter().find_map(|(agent, words)| {
             let hit = |t: &str| words.iter().any(|w| contains_ci(t, w));
-            (pane_title.is_some_and(hit) || s.rows.iter().rev().take(60).any(|r| hit(&r.text))).then_some(*agent)
+            (pane_title.is_some_and(hit) || s.rows.iter().rev().take(60).any(|r| hit(&r.text)))
+                .then_some(*agent)
         })
     };
     match known.or_else(other) {

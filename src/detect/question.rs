@@ -40,7 +40,9 @@ fn paragraphs(s: &Screen, top: usize, end: usize, skip: Option<usize>) -> Vec<Ve
     let end = end.min(s.len());
     let dashed: Vec<usize> = (top..end).filter(|&r| is_dashed(&s.rows[r])).collect();
     let in_preview = |r: usize| {
-        dashed.chunks(2).any(|w| w.len() == 2 && w[0] <= r && r <= w[1])
+        dashed
+            .chunks(2)
+            .any(|w| w.len() == 2 && w[0] <= r && r <= w[1])
             || dashed.len() % 2 == 1 && dashed.last().is_some_and(|&d| r <= d)
     };
     let mut out: Vec<Vec<usize>> = Vec::new();
@@ -54,7 +56,9 @@ fn paragraphs(s: &Screen, top: usize, end: usize, skip: Option<usize>) -> Vec<Ve
             || Some(r) == skip
             || is_hint_line(&row.text)
             || !row.chars.iter().any(|c| c.is_alphanumeric());
-        let same = cur.last().is_some_and(|&p| p + 1 == r && s.rows[p].indent() == row.indent());
+        let same = cur
+            .last()
+            .is_some_and(|&p| p + 1 == r && s.rows[p].indent() == row.indent());
         if (excluded || !same) && !cur.is_empty() {
             out.push(std::mem::take(&mut cur));
         }
@@ -69,7 +73,10 @@ fn paragraphs(s: &Screen, top: usize, end: usize, skip: Option<usize>) -> Vec<Ve
 }
 
 fn join(s: &Screen, rows: &[usize]) -> String {
-    rows.iter().map(|&r| s.rows[r].trimmed()).collect::<Vec<_>>().join(" ")
+    rows.iter()
+        .map(|&r| s.rows[r].trimmed())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The sentence ending at the last `?` that ends a sentence (followed by a space or the end,
@@ -77,12 +84,25 @@ fn join(s: &Screen, rows: &[usize]) -> String {
 fn question_in(text: &str) -> Option<String> {
     let chars: Vec<char> = text.chars().collect();
     let q = (0..chars.len()).rev().find(|&i| {
-        chars[i] == '?' && chars.get(i + 1).is_none_or(|c| *c == ' ' || *c == ')' || *c == '"') && {
-            let word_start = chars[..i].iter().rposition(|c| *c == ' ').map_or(0, |p| p + 1);
-            !chars[word_start..i].iter().collect::<String>().contains("://")
-        }
+        chars[i] == '?'
+            && chars
+                .get(i + 1)
+                .is_none_or(|c| *c == ' ' || *c == ')' || *c == '"')
+            && {
+                let word_start = chars[..i]
+                    .iter()
+                    .rposition(|c| *c == ' ')
+                    .map_or(0, |p| p + 1);
+                !chars[word_start..i]
+                    .iter()
+                    .collect::<String>()
+                    .contains("://")
+            }
     })?;
-    let start = (1..q).rev().find(|&i| chars[i] == ' ' && matches!(chars[i - 1], '.' | '!' | '?')).map_or(0, |i| i + 1);
+    let start = (1..q)
+        .rev()
+        .find(|&i| chars[i] == ' ' && matches!(chars[i - 1], '.' | '!' | '?'))
+        .map_or(0, |i| i + 1);
     let sentence: String = chars[start..=q].iter().collect();
     let sentence = sentence.trim();
     (sentence.chars().count() > 1).then(|| sentence.to_string())
@@ -96,7 +116,13 @@ fn heading_in(s: &Screen, rows: &[usize]) -> Option<String> {
     while k < rows.len() {
         let mut line = s.rows[rows[k]].trimmed().to_string();
         while let Some(&next) = rows.get(k + 1) {
-            let word = s.rows[next].trimmed().split(' ').next().unwrap_or("").chars().count();
+            let word = s.rows[next]
+                .trimmed()
+                .split(' ')
+                .next()
+                .unwrap_or("")
+                .chars()
+                .count();
             if s.rows[rows[k]].chars.len() + 1 + word <= s.width {
                 break;
             }

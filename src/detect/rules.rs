@@ -45,14 +45,21 @@ pub struct Rules {
 impl Rules {
     pub fn is_spinner_glyph(&self, c: char) -> bool {
         !self.not_spinner.contains(&c)
-            && (self.spinner_glyphs.contains(&c) || self.spinner_ranges.iter().any(|(a, b)| (*a..=*b).contains(&c)))
+            && (self.spinner_glyphs.contains(&c)
+                || self
+                    .spinner_ranges
+                    .iter()
+                    .any(|(a, b)| (*a..=*b).contains(&c)))
     }
 
     /// True when the pane title shows the working glyph of this agent.
     pub fn title_busy(&self, title: Option<&str>) -> bool {
         title.is_some_and(|t| {
             t.contains(self.title_name)
-                && t.trim_start().chars().next().is_some_and(|c| self.busy_title_glyphs.contains(&c))
+                && t.trim_start()
+                    .chars()
+                    .next()
+                    .is_some_and(|c| self.busy_title_glyphs.contains(&c))
         })
     }
 }

@@ -48,12 +48,19 @@ impl Row {
             chars.pop();
         }
         attrs.truncate(chars.len());
-        Row { text: chars.iter().collect(), chars, attrs }
+        Row {
+            text: chars.iter().collect(),
+            chars,
+            attrs,
+        }
     }
 
     /// Column of the first non-space character (the row length when blank).
     pub fn indent(&self) -> usize {
-        self.chars.iter().position(|c| *c != ' ').unwrap_or(self.chars.len())
+        self.chars
+            .iter()
+            .position(|c| *c != ' ')
+            .unwrap_or(self.chars.len())
     }
 
     pub fn is_blank(&self) -> bool {
@@ -87,14 +94,28 @@ impl Screen {
     pub fn parse(input: &str, wants_attrs: &dyn Fn(&str) -> bool) -> Screen {
         let styled = input.contains('\x1b');
         let lines = tail_lines(input, MAX_ROWS);
-        let mut rows = if styled { parse_styled(&lines, wants_attrs) } else { parse_plain(&lines) };
+        let mut rows = if styled {
+            parse_styled(&lines, wants_attrs)
+        } else {
+            parse_plain(&lines)
+        };
         while rows.last().is_some_and(Row::is_blank) {
             rows.pop();
         }
         // The pane width, from the rows that can be on screen now (older scrollback may
         // come from a wider pane).
-        let width = rows.iter().rev().take(WIDTH_ROWS).map(|r| r.chars.len()).max().unwrap_or(0);
-        Screen { rows, styled, width }
+        let width = rows
+            .iter()
+            .rev()
+            .take(WIDTH_ROWS)
+            .map(|r| r.chars.len())
+            .max()
+            .unwrap_or(0);
+        Screen {
+            rows,
+            styled,
+            width,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -111,7 +132,9 @@ fn tail_lines(input: &str, n: usize) -> Vec<&str> {
     let body = input.strip_suffix('\n').unwrap_or(input);
     let mut out: Vec<&str> = body.rsplit('\n').take(n).collect();
     out.reverse();
-    out.into_iter().map(|l| l.strip_suffix('\r').unwrap_or(l)).collect()
+    out.into_iter()
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect()
 }
 
 fn parse_plain(lines: &[&str]) -> Vec<Row> {
@@ -166,7 +189,10 @@ fn parse_styled(lines: &[&str], wants_attrs: &dyn Fn(&str) -> bool) -> Vec<Row> 
     for (r, text) in screen.rows(0, nc.get()).enumerate() {
         let text = text.trim_end();
         if !wants_attrs(text) {
-            let chars: Vec<char> = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+            let chars: Vec<char> = text
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
             out.push(Row::new(chars, Vec::new()));
             continue;
         }
@@ -230,7 +256,11 @@ fn visible_width(line: &str) -> usize {
         } else if !c.is_control() {
             // Box drawing and block elements (rules, logo) are narrow; count other
             // non-Latin chars as possibly wide so the grid is never too narrow.
-            width += if c >= '\u{1100}' && !('\u{2500}'..='\u{259f}').contains(&c) { 2 } else { 1 };
+            width += if c >= '\u{1100}' && !('\u{2500}'..='\u{259f}').contains(&c) {
+                2
+            } else {
+                1
+            };
         }
     }
     width

@@ -121,7 +121,10 @@ impl Detection {
             tabs: Vec::new(),
             draft: None,
             footer: None,
-            evidence: Evidence { rule: rule.to_string(), line: line.map(str::to_string) },
+            evidence: Evidence {
+                rule: rule.to_string(),
+                line: line.map(str::to_string),
+            },
         }
     }
 

@@ -38,17 +38,30 @@ pub fn confirm(
     let probe = probe(typed);
     let mut retried = false;
     let mut state = None;
-    let method = if transcript.is_some() { "transcript" } else { "screen" };
+    let method = if transcript.is_some() {
+        "transcript"
+    } else {
+        "screen"
+    };
     loop {
-        let seen_in_transcript = transcript.as_ref().is_some_and(|(path, from)| transcript_has(path, *from, &probe));
-        let det = super::detect::detect(ctx, role, None).ok().map(|r| r.detection);
+        let seen_in_transcript = transcript
+            .as_ref()
+            .is_some_and(|(path, from)| transcript_has(path, *from, &probe));
+        let det = super::detect::detect(ctx, role, None)
+            .ok()
+            .map(|r| r.detection);
         state = det.as_ref().map(|d| d.state).or(state);
-        let in_box = det.as_ref().and_then(|d| d.draft.as_deref()).is_some_and(|d| squash(d).contains(&probe));
+        let in_box = det
+            .as_ref()
+            .and_then(|d| d.draft.as_deref())
+            .is_some_and(|d| squash(d).contains(&probe));
         let confirmed = match &transcript {
             Some(_) => seen_in_transcript,
             // Without a transcript: the text left the input box and the peer took up work or
             // shows the turn (idle with an empty box, busy, or waiting on what it was asked).
-            None => det.as_ref().is_some_and(|d| !in_box && d.state != State::Unknown && d.draft.is_none()),
+            None => det
+                .as_ref()
+                .is_some_and(|d| !in_box && d.state != State::Unknown && d.draft.is_none()),
         };
         if confirmed {
             return Ok(report(true, method, start, retried, state));
@@ -65,15 +78,32 @@ pub fn confirm(
     }
 }
 
-fn report(confirmed: bool, method: &str, start: Instant, retried_enter: bool, state: Option<State>) -> Confirmation {
-    Confirmation { confirmed, method: method.into(), waited_ms: start.elapsed().as_millis() as u64, retried_enter, state }
+fn report(
+    confirmed: bool,
+    method: &str,
+    start: Instant,
+    retried_enter: bool,
+    state: Option<State>,
+) -> Confirmation {
+    Confirmation {
+        confirmed,
+        method: method.into(),
+        waited_ms: start.elapsed().as_millis() as u64,
+        retried_enter,
+        state,
+    }
 }
 
 /// The first line of the message, whitespace squashed, at most 80 characters: enough to recognise
 /// it in a transcript or an input box, short enough to survive wrapping and paste collapsing.
 fn probe(typed: &str) -> String {
     let first = typed.lines().next().unwrap_or("");
-    squash(first).chars().take(80).collect::<String>().trim().to_string()
+    squash(first)
+        .chars()
+        .take(80)
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 fn squash(s: &str) -> String {
@@ -82,7 +112,9 @@ fn squash(s: &str) -> String {
 
 /// Whether a user turn written after byte `from` of the transcript contains `probe`.
 pub fn transcript_has(path: &str, from: u64, probe: &str) -> bool {
-    let Ok(f) = std::fs::File::open(path) else { return false };
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
     let len = f.metadata().map(|m| m.len()).unwrap_or(0);
     if len <= from {
         return false;
@@ -92,17 +124,24 @@ pub fn transcript_has(path: &str, from: u64, probe: &str) -> bool {
         return false;
     }
     buf.split(|b| *b == b'\n').any(|line| {
-        let Ok(v) = serde_json::from_slice::<serde_json::Value>(line) else { return false };
-        v["type"] == "user" && user_text(&v["message"]["content"]).is_some_and(|t| squash(&t).contains(probe))
+        let Ok(v) = serde_json::from_slice::<serde_json::Value>(line) else {
+            return false;
+        };
+        v["type"] == "user"
+            && user_text(&v["message"]["content"]).is_some_and(|t| squash(&t).contains(probe))
     })
 }
 
 fn user_text(content: &serde_json::Value) -> Option<String> {
     match content {
         serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Array(parts) => {
-            Some(parts.iter().filter_map(|p| p["text"].as_str()).collect::<Vec<_>>().join("\n"))
-        }
+        serde_json::Value::Array(parts) => Some(
+            parts
+                .iter()
+                .filter_map(|p| p["text"].as_str())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
         _ => None,
     }
 }
@@ -119,7 +158,10 @@ mod tests {
         std::fs::write(&path, old).unwrap();
         let p = path.to_str().unwrap();
         let probe = probe("[from:gestor] take issue #14\nsecond line");
-        assert!(!transcript_has(p, old.len() as u64, &probe), "old lines do not count");
+        assert!(
+            !transcript_has(p, old.len() as u64, &probe),
+            "old lines do not count"
+        );
         let new = "{\"type\":\"assistant\",\"message\":{\"content\":\"[from:gestor] take issue #14\"}}\n{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"[from:gestor]  take issue #14\\nsecond line\"}]}}\n";
         std::fs::write(&path, format!("{old}{new}")).unwrap();
         assert!(transcript_has(p, old.len() as u64, &probe));

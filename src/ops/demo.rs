@@ -31,18 +31,38 @@ struct Role {
 }
 
 const ROLES: [Role; 3] = [
-    Role { name: "gestor", briefing: "You are gestor: split the work into issues, hand them to dev, merge what reviewer approves.", reply: "Merging issue #14. Thanks, team.", then: None },
-    Role { name: "dev", briefing: "You are dev: take issues from gestor, implement them, send the PR to reviewer.", reply: "Implemented issue #14 and opened a PR.", then: Some(("reviewer", "PR ready: fixes issue #14")) },
-    Role { name: "reviewer", briefing: "You are reviewer: review PRs from dev and report your verdict to gestor.", reply: "Reviewed the PR for issue #14: looks good.", then: Some(("gestor", "approved: PR for issue #14")) },
+    Role {
+        name: "gestor",
+        briefing: "You are gestor: split the work into issues, hand them to dev, merge what reviewer approves.",
+        reply: "Merging issue #14. Thanks, team.",
+        then: None,
+    },
+    Role {
+        name: "dev",
+        briefing: "You are dev: take issues from gestor, implement them, send the PR to reviewer.",
+        reply: "Implemented issue #14 and opened a PR.",
+        then: Some(("reviewer", "PR ready: fixes issue #14")),
+    },
+    Role {
+        name: "reviewer",
+        briefing: "You are reviewer: review PRs from dev and report your verdict to gestor.",
+        reply: "Reviewed the PR for issue #14: looks good.",
+        then: Some(("gestor", "approved: PR for issue #14")),
+    },
 ];
 
 /// Run the demo. `progress` receives one line per step as it happens.
 pub fn demo(keep: bool, progress: &mut dyn FnMut(&str)) -> Result<DemoReport> {
-    let exe = std::env::current_exe().map_err(|e| SbError::Other(anyhow::anyhow!("cannot find the sb binary: {e}")))?;
+    let exe = std::env::current_exe()
+        .map_err(|e| SbError::Other(anyhow::anyhow!("cannot find the sb binary: {e}")))?;
     let dir = std::env::temp_dir().join(format!("sb-demo-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| SbError::Other(anyhow::anyhow!("cannot create {}: {e}", dir.display())))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| SbError::Other(anyhow::anyhow!("cannot create {}: {e}", dir.display())))?;
     let sock = dir.join("tmux.sock");
-    let ctx = Ctx { state: StateDir::at(dir.join("state")), tmux: Tmux::new(Some(sock.clone())) };
+    let ctx = Ctx {
+        state: StateDir::at(dir.join("state")),
+        tmux: Tmux::new(Some(sock.clone())),
+    };
     let result = run_loop(&ctx, &exe, &dir, progress);
     if !keep || result.is_err() {
         let _ = ctx.tmux.run(["kill-server"], None);
@@ -53,35 +73,90 @@ pub fn demo(keep: bool, progress: &mut dyn FnMut(&str)) -> Result<DemoReport> {
     Ok(report)
 }
 
-fn run_loop(ctx: &Ctx, exe: &Path, dir: &Path, progress: &mut dyn FnMut(&str)) -> Result<DemoReport> {
+fn run_loop(
+    ctx: &Ctx,
+    exe: &Path,
+    dir: &Path,
+    progress: &mut dyn FnMut(&str),
+) -> Result<DemoReport> {
     let sock = ctx.tmux.socket.clone().unwrap_or_default();
     let state = ctx.state.root().to_path_buf();
     let q = |p: &Path| shell_quote(&p.to_string_lossy());
-    progress(&format!("starting a private tmux server ({}) with three scripted agents", sock.display()));
+    progress(&format!(
+        "starting a private tmux server ({}) with three scripted agents",
+        sock.display()
+    ));
     let mut panes = Vec::new();
     for (i, r) in ROLES.iter().enumerate() {
         let mut cmd = format!(
             "SESSION_BRIDGE_DIR={} SB_TMUX_SOCKET={} exec {} agent --think-ms 400 --reply {}",
-            q(&state), q(&sock), q(exe), shell_quote(r.reply)
+            q(&state),
+            q(&sock),
+            q(exe),
+            shell_quote(r.reply)
         );
         if let Some((to, text)) = r.then {
-            let hop = format!("{} send {to} --from {} {} >/dev/null 2>&1", q(exe), r.name, shell_quote(text));
+            let hop = format!(
+                "{} send {to} --from {} {} >/dev/null 2>&1",
+                q(exe),
+                r.name,
+                shell_quote(text)
+            );
             cmd.push_str(&format!(" --then {}", shell_quote(&hop)));
         }
         let pane = if i == 0 {
-            ctx.tmux.run(["-f", "/dev/null", "new-session", "-d", "-s", "demo", "-x", "150", "-y", "45", "-P", "-F", "#{pane_id}", &cmd], None)?
+            ctx.tmux.run(
+                [
+                    "-f",
+                    "/dev/null",
+                    "new-session",
+                    "-d",
+                    "-s",
+                    "demo",
+                    "-x",
+                    "150",
+                    "-y",
+                    "45",
+                    "-P",
+                    "-F",
+                    "#{pane_id}",
+                    &cmd,
+                ],
+                None,
+            )?
         } else {
-            ctx.tmux.run(["split-window", "-d", "-t", "demo", "-v", "-P", "-F", "#{pane_id}", &cmd], None)?
+            ctx.tmux.run(
+                [
+                    "split-window",
+                    "-d",
+                    "-t",
+                    "demo",
+                    "-v",
+                    "-P",
+                    "-F",
+                    "#{pane_id}",
+                    &cmd,
+                ],
+                None,
+            )?
         };
         let pane = pane.trim().to_string();
-        ctx.tmux.run(["select-layout", "-t", "demo", "even-vertical"], None)?;
+        ctx.tmux
+            .run(["select-layout", "-t", "demo", "even-vertical"], None)?;
         panes.push(pane);
     }
     for (r, pane) in ROLES.iter().zip(&panes) {
-        wait_until(Duration::from_secs(5), || ctx.tmux.capture_history(pane, 5).is_ok_and(|s| s.contains('❯')));
+        wait_until(Duration::from_secs(5), || {
+            ctx.tmux
+                .capture_history(pane, 5)
+                .is_ok_and(|s| s.contains('❯'))
+        });
         super::register::register(ctx, r.name, Some(pane))?;
         super::prompt::set_prompt(ctx, r.name, r.briefing)?;
-        progress(&format!("registered {} on pane {pane} and saved its briefing", r.name));
+        progress(&format!(
+            "registered {} on pane {pane} and saved its briefing",
+            r.name
+        ));
     }
     progress("gestor → dev: take issue #14");
     let mut p = super::send::SendParams::new("dev", "take issue #14");
@@ -91,13 +166,22 @@ fn run_loop(ctx: &Ctx, exe: &Path, dir: &Path, progress: &mut dyn FnMut(&str)) -
         super::history::inbox(ctx, "gestor", Some(1)).is_ok_and(|h| !h.messages.is_empty())
     });
     if !done {
-        return Err(SbError::Timeout { secs: 8.0, what: "the demo loop did not come back to gestor".into() });
+        return Err(SbError::Timeout {
+            secs: 8.0,
+            what: "the demo loop did not come back to gestor".into(),
+        });
     }
     // Let gestor's agent finish its reply so every pane is idle for the detections.
     wait_until(Duration::from_secs(3), || {
-        ROLES.iter().all(|r| super::detect::detect(ctx, r.name, None).is_ok_and(|d| d.detection.state != crate::detect::State::Busy))
+        ROLES.iter().all(|r| {
+            super::detect::detect(ctx, r.name, None)
+                .is_ok_and(|d| d.detection.state != crate::detect::State::Busy)
+        })
     });
-    let detections = ROLES.iter().map(|r| super::detect::detect(ctx, r.name, None)).collect::<Result<Vec<_>>>()?;
+    let detections = ROLES
+        .iter()
+        .map(|r| super::detect::detect(ctx, r.name, None))
+        .collect::<Result<Vec<_>>>()?;
     Ok(DemoReport {
         socket: sock.display().to_string(),
         state_dir: dir.join("state").display().to_string(),
@@ -118,4 +202,3 @@ fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
     }
     f()
 }
-

@@ -43,8 +43,16 @@ pub fn detect_text(text: &str, lines: Option<usize>) -> DetectReport {
 }
 
 fn report(role: Option<String>, pane: Option<String>, detection: Detection) -> DetectReport {
-    let fingerprint = detection.state.is_waiting().then(|| detection.fingerprint());
-    DetectReport { role, pane, fingerprint, detection }
+    let fingerprint = detection
+        .state
+        .is_waiting()
+        .then(|| detection.fingerprint());
+    DetectReport {
+        role,
+        pane,
+        fingerprint,
+        detection,
+    }
 }
 
 fn bottom_rows(text: &str, lines: Option<usize>) -> &str {

@@ -42,7 +42,8 @@ impl Ctx {
     pub fn own_role(&self) -> Option<String> {
         let pane = std::env::var("TMUX_PANE").ok().filter(|p| !p.is_empty())?;
         let reg = Registry::load(&self.state).ok()?;
-        reg.role_for_pane(&pane, crate::tmux::server_pid_from_env()).map(str::to_string)
+        reg.role_for_pane(&pane, crate::tmux::server_pid_from_env())
+            .map(str::to_string)
     }
 }
 
@@ -79,9 +80,10 @@ pub fn check_same_pane(role: &str, entry: &RoleEntry, info: &PaneInfo) -> Result
 /// Rephrase "no such pane" as a statement about the role.
 pub fn gone(role: &str, entry: &RoleEntry, e: SbError) -> SbError {
     match e {
-        SbError::PaneGone(m) if m.ends_with("does not exist") => {
-            SbError::PaneGone(format!("pane {} of role {role:?} no longer exists", entry.pane))
-        }
+        SbError::PaneGone(m) if m.ends_with("does not exist") => SbError::PaneGone(format!(
+            "pane {} of role {role:?} no longer exists",
+            entry.pane
+        )),
         SbError::PaneGone(m) => SbError::PaneGone(format!("role {role:?}: {m}")),
         other => other,
     }

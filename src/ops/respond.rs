@@ -2,9 +2,9 @@
 
 use super::{Ctx, gone, live_pane};
 use crate::detect::{Detection, State};
-use std::time::{Duration, Instant};
 use crate::error::{Result, SbError};
 use serde::{Deserialize, Serialize};
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RespondReport {
@@ -50,26 +50,42 @@ pub fn respond(ctx: &Ctx, role: &str, keys: &[String]) -> Result<RespondReport> 
 
 /// Answer the open menu by option number, only if a menu is open, has that option, and (with
 /// `expect`) still has the fingerprint it had when it was detected. Holds the pane's send lock.
-pub fn respond_option(ctx: &Ctx, role: &str, option: u32, expect: Option<&str>) -> Result<RespondReport> {
+pub fn respond_option(
+    ctx: &Ctx,
+    role: &str,
+    option: u32,
+    expect: Option<&str>,
+) -> Result<RespondReport> {
     crate::store::validate_role(role)?;
-    let entry = crate::store::registry::Registry::load(&ctx.state)?.get(role)?.clone();
+    let entry = crate::store::registry::Registry::load(&ctx.state)?
+        .get(role)?
+        .clone();
     ctx.state.ensure()?;
-    let _lock = crate::store::FileLock::acquire(&ctx.state.lock_path(&super::send::lock_name(&entry)))?;
+    let _lock =
+        crate::store::FileLock::acquire(&ctx.state.lock_path(&super::send::lock_name(&entry)))?;
     let first = open_menu(ctx, role, expect)?;
     // Claude Code ignores keys that arrive in the first ~200 ms after a dialog appears (measured
     // on 2.1.332), so answer only a menu that has stayed the same for MENU_SETTLE.
     std::thread::sleep(MENU_SETTLE);
     let d = open_menu(ctx, role, Some(&first.fingerprint()))?;
     let labels: Vec<&str> = d.options.iter().map(|o| o.label.as_str()).collect();
-    let screen = format!("{} [{}]", d.question.as_deref().unwrap_or("no question"), labels.join(" | "));
+    let screen = format!(
+        "{} [{}]",
+        d.question.as_deref().unwrap_or("no question"),
+        labels.join(" | ")
+    );
     let numbered = d.options.iter().any(|o| o.number.is_some());
     let target = if numbered {
         d.options.iter().position(|o| o.number == Some(option))
     } else {
-        (option as usize).checked_sub(1).filter(|i| *i < d.options.len())
+        (option as usize)
+            .checked_sub(1)
+            .filter(|i| *i < d.options.len())
     };
     let Some(t) = target else {
-        return Err(SbError::Usage(format!("{role}'s menu has no option {option}: {screen}")));
+        return Err(SbError::Usage(format!(
+            "{role}'s menu has no option {option}: {screen}"
+        )));
     };
     let digit = numbered && option < 10;
     let keys: Vec<String> = if digit {
@@ -77,14 +93,20 @@ pub fn respond_option(ctx: &Ctx, role: &str, option: u32, expect: Option<&str>) 
     } else {
         let from = d.options.iter().position(|o| o.selected).unwrap_or(0);
         let step = if t >= from { "Down" } else { "Up" };
-        std::iter::repeat_n(step.to_string(), t.abs_diff(from)).chain(["Enter".to_string()]).collect()
+        std::iter::repeat_n(step.to_string(), t.abs_diff(from))
+            .chain(["Enter".to_string()])
+            .collect()
     };
-    ctx.tmux.send_keys(&entry.pane, &keys).map_err(|e| gone(role, &entry, e))?;
+    ctx.tmux
+        .send_keys(&entry.pane, &keys)
+        .map_err(|e| gone(role, &entry, e))?;
     let mut taken = screen_changed(ctx, role, &d, TAKE_WAIT);
     let mut retried = false;
     // A digit that was ignored can be sent again: the menu is still exactly as it was.
     if !taken && digit {
-        ctx.tmux.send_keys(&entry.pane, &keys).map_err(|e| gone(role, &entry, e))?;
+        ctx.tmux
+            .send_keys(&entry.pane, &keys)
+            .map_err(|e| gone(role, &entry, e))?;
         retried = true;
         taken = screen_changed(ctx, role, &d, TAKE_WAIT);
     }
@@ -110,15 +132,24 @@ fn open_menu(ctx: &Ctx, role: &str, expect: Option<&str>) -> Result<Detection> {
     let d = super::detect::detect(ctx, role, None)?.detection;
     if d.state != State::WaitingSelect {
         return Err(SbError::Refused {
-            reason: format!("{role} has no menu open (it is {}); nothing was sent", d.state),
+            reason: format!(
+                "{role} has no menu open (it is {}); nothing was sent",
+                d.state
+            ),
             hint: format!("see `sb detect {role}`"),
         });
     }
     if let Some(fp) = expect.filter(|fp| *fp != d.fingerprint()) {
         let labels: Vec<&str> = d.options.iter().map(|o| o.label.as_str()).collect();
-        let screen = format!("{} [{}]", d.question.as_deref().unwrap_or("no question"), labels.join(" | "));
+        let screen = format!(
+            "{} [{}]",
+            d.question.as_deref().unwrap_or("no question"),
+            labels.join(" | ")
+        );
         return Err(SbError::Refused {
-            reason: format!("the menu on {role}'s screen is not the one detected (fingerprint {fp}); it now shows: {screen}; nothing was sent"),
+            reason: format!(
+                "the menu on {role}'s screen is not the one detected (fingerprint {fp}); it now shows: {screen}; nothing was sent"
+            ),
             hint: format!("look again with `sb detect {role}` and answer what is open now"),
         });
     }
@@ -133,7 +164,11 @@ fn screen_changed(ctx: &Ctx, role: &str, before: &Detection, wait: Duration) -> 
         match super::detect::detect(ctx, role, None) {
             Ok(now) => {
                 let d = now.detection;
-                if d.state != before.state || d.question != before.question || d.options != before.options || d.tabs != before.tabs {
+                if d.state != before.state
+                    || d.question != before.question
+                    || d.options != before.options
+                    || d.tabs != before.tabs
+                {
                     return true;
                 }
             }

@@ -5,11 +5,11 @@ use super::{Ctx, check_same_pane, gone};
 use crate::clock::{new_id, now_rfc3339};
 use crate::detect::{self, Detection, State};
 use crate::error::{Result, SbError};
+use crate::store::log::file_len;
 use crate::store::log::{Message, append_message};
 use crate::store::registry::{Registry, RoleEntry};
 use crate::store::{FileLock, validate_role};
 use serde::{Deserialize, Serialize};
-use crate::store::log::file_len;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -89,7 +89,10 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     ctx.state.ensure()?;
     crate::store::log::check_loggable(&ctx.state, &p.to)?;
     let lock_name = lock_name(&entry);
-    let transcript_start = p.confirm.and(entry.transcript_path.as_deref()).map(|t| (t.to_string(), file_len(Path::new(t))));
+    let transcript_start = p
+        .confirm
+        .and(entry.transcript_path.as_deref())
+        .map(|t| (t.to_string(), file_len(Path::new(t))));
     let deadline = p.when_ready.map(|d| Instant::now() + d);
     let mut msg = Message {
         id: new_id(),
@@ -143,7 +146,15 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         super::register::touch(ctx, &[&from, &p.to]);
         let mut report = result?;
         if let (Some(timeout), true) = (p.confirm, p.submit) {
-            let c = super::confirm::confirm(ctx, &p.to, &entry, &lock_name, &typed, transcript_start, timeout)?;
+            let c = super::confirm::confirm(
+                ctx,
+                &p.to,
+                &entry,
+                &lock_name,
+                &typed,
+                transcript_start,
+                timeout,
+            )?;
             report.submitted_confirmed = Some(c.confirmed);
             report.confirmation = Some(c);
         }
@@ -153,14 +164,19 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
 
 /// The per-pane lock that serializes everything typed into one pane.
 pub fn lock_name(entry: &RoleEntry) -> String {
-    format!("pane-{}-{}", entry.server_pid, entry.pane.trim_start_matches('%'))
+    format!(
+        "pane-{}-{}",
+        entry.server_pid,
+        entry.pane.trim_start_matches('%')
+    )
 }
 
 /// One try under the pane lock: check the pane, read the screen, guard, paste.
 fn attempt(ctx: &Ctx, p: &SendParams, entry: &RoleEntry, typed: &str) -> Result<Option<State>> {
     let state = if p.force {
         // No screen to read: the paste checks the server and the pane in its own tmux call.
-        None    } else {
+        None
+    } else {
         let snap = ctx
             .tmux
             .snapshot(&entry.pane, true)

@@ -58,9 +58,11 @@ impl Watcher {
     pub fn observe(&mut self, role: &str, d: &Detection, now: Instant) -> Step {
         let seen = self.roles.entry(role.to_string()).or_default();
         let mut step = Step::default();
-        let fp = (d.state == State::WaitingSelect || d.state == State::WaitingText).then(|| d.fingerprint());
+        let fp = (d.state == State::WaitingSelect || d.state == State::WaitingText)
+            .then(|| d.fingerprint());
         if seen.state != Some(d.state) {
-            step.events.push(event(role, "transition", seen.state, d, fp.clone()));
+            step.events
+                .push(event(role, "transition", seen.state, d, fp.clone()));
             if d.state == State::Busy {
                 seen.busy_since = Some(now);
                 seen.stalled_reported = false;
@@ -74,10 +76,13 @@ impl Watcher {
             seen.notified = fp;
             step.notice = Some(notice(role, d));
         }
-        if let (State::Busy, Some(since), Some(limit)) = (d.state, seen.busy_since, self.stall_after) {
+        if let (State::Busy, Some(since), Some(limit)) =
+            (d.state, seen.busy_since, self.stall_after)
+        {
             if !seen.stalled_reported && now.duration_since(since) >= limit {
                 seen.stalled_reported = true;
-                step.events.push(event(role, "stalled", Some(State::Busy), d, None));
+                step.events
+                    .push(event(role, "stalled", Some(State::Busy), d, None));
                 step.notice = Some(format!(
                     "[sb watch] {role} has been busy for over {}s; look with `sb peek {role}`, interrupt with `sb respond {role} Escape`",
                     limit.as_secs()
@@ -104,7 +109,13 @@ impl Watcher {
     }
 }
 
-fn event(role: &str, kind: &str, from: Option<State>, d: &Detection, fingerprint: Option<String>) -> Event {
+fn event(
+    role: &str,
+    kind: &str,
+    from: Option<State>,
+    d: &Detection,
+    fingerprint: Option<String>,
+) -> Event {
     Event {
         ts: now_rfc3339(),
         role: role.into(),
@@ -135,7 +146,10 @@ pub fn notice(role: &str, d: &Detection) -> String {
     let fp = d.fingerprint();
     for (i, o) in d.options.iter().enumerate() {
         let n = o.number.unwrap_or(i as u32 + 1);
-        s.push_str(&format!("\n  {} → sb respond {role} --option {n} --expect {fp}", option_text(o)));
+        s.push_str(&format!(
+            "\n  {} → sb respond {role} --option {n} --expect {fp}",
+            option_text(o)
+        ));
     }
     s
 }
@@ -157,7 +171,10 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
         crate::store::validate_role(n)?;
     }
     ctx.state.ensure()?;
-    let mut w = Watcher { stall_after: p.stall_after, ..Watcher::default() };
+    let mut w = Watcher {
+        stall_after: p.stall_after,
+        ..Watcher::default()
+    };
     let mut pending: BTreeMap<String, String> = BTreeMap::new();
     let mut round = 0u64;
     loop {
@@ -165,7 +182,10 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
         let roles: Vec<String> = reg
             .roles
             .keys()
-            .filter(|r| p.roles.as_ref().is_none_or(|only| only.contains(r)) && Some(*r) != p.notify.as_ref())
+            .filter(|r| {
+                p.roles.as_ref().is_none_or(|only| only.contains(r))
+                    && Some(*r) != p.notify.as_ref()
+            })
             .cloned()
             .collect();
         let mut events = Vec::new();
@@ -195,7 +215,11 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
             sp.from = Some("watch".into());
             match super::send::send(ctx, &sp) {
                 Ok(_) => {
-                    let e = Event { kind: "notified".into(), notify: Some(to.clone()), ..notified(&role) };
+                    let e = Event {
+                        kind: "notified".into(),
+                        notify: Some(to.clone()),
+                        ..notified(&role)
+                    };
                     if !emit(ctx, &e, &mut on_event)? {
                         return Ok(());
                     }
@@ -219,7 +243,17 @@ fn emit(ctx: &Ctx, e: &Event, on_event: &mut impl FnMut(&Event) -> bool) -> Resu
 }
 
 fn notified(role: &str) -> Event {
-    Event { ts: now_rfc3339(), role: role.into(), kind: String::new(), from: None, to: String::new(), question: None, options: vec![], fingerprint: None, notify: None }
+    Event {
+        ts: now_rfc3339(),
+        role: role.into(),
+        kind: String::new(),
+        from: None,
+        to: String::new(),
+        question: None,
+        options: vec![],
+        fingerprint: None,
+        notify: None,
+    }
 }
 
 #[cfg(test)]
@@ -234,7 +268,13 @@ mod tests {
         d.options = opts
             .iter()
             .enumerate()
-            .map(|(i, l)| crate::detect::MenuOption { number: Some(i as u32 + 1), label: (*l).into(), description: None, selected: i == 0, checked: None })
+            .map(|(i, l)| crate::detect::MenuOption {
+                number: Some(i as u32 + 1),
+                label: (*l).into(),
+                description: None,
+                selected: i == 0,
+                checked: None,
+            })
             .collect();
         d
     }
@@ -254,22 +294,47 @@ mod tests {
         let s = w.observe("dev", &a, t);
         assert_eq!(s.events.len(), 1);
         let n = s.notice.unwrap();
-        assert!(n.contains("Do you want to proceed?") && n.contains("sb respond dev --option 2 --expect"), "{n}");
-        assert_eq!(w.observe("dev", &a, t), Step::default(), "same menu: nothing new");
+        assert!(
+            n.contains("Do you want to proceed?")
+                && n.contains("sb respond dev --option 2 --expect"),
+            "{n}"
+        );
+        assert_eq!(
+            w.observe("dev", &a, t),
+            Step::default(),
+            "same menu: nothing new"
+        );
         let b = menu("Do you want to make this edit?", &["Yes", "No"]);
-        assert!(w.observe("dev", &b, t).notice.is_some(), "a different menu in place: a new notice");
+        assert!(
+            w.observe("dev", &b, t).notice.is_some(),
+            "a different menu in place: a new notice"
+        );
         w.observe("dev", &state(State::Idle), t);
-        assert!(w.observe("dev", &a, t).notice.is_some(), "closed and opened again: a new notice");
+        assert!(
+            w.observe("dev", &a, t).notice.is_some(),
+            "closed and opened again: a new notice"
+        );
     }
 
     #[test]
     fn a_long_busy_spell_is_reported_once() {
-        let mut w = Watcher { stall_after: Some(Duration::from_secs(60)), ..Watcher::default() };
+        let mut w = Watcher {
+            stall_after: Some(Duration::from_secs(60)),
+            ..Watcher::default()
+        };
         let t = Instant::now();
         w.observe("dev", &state(State::Busy), t);
-        assert!(w.observe("dev", &state(State::Busy), t + Duration::from_secs(30)).events.is_empty());
+        assert!(
+            w.observe("dev", &state(State::Busy), t + Duration::from_secs(30))
+                .events
+                .is_empty()
+        );
         let s = w.observe("dev", &state(State::Busy), t + Duration::from_secs(61));
         assert_eq!(s.events[0].kind, "stalled");
-        assert!(w.observe("dev", &state(State::Busy), t + Duration::from_secs(120)).events.is_empty());
+        assert!(
+            w.observe("dev", &state(State::Busy), t + Duration::from_secs(120))
+                .events
+                .is_empty()
+        );
     }
 }

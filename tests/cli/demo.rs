@@ -8,7 +8,11 @@ fn demo_runs_the_loop_and_shows_the_detections() {
     let out = env.run(&["demo"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    for hop in ["gestor → dev: take issue #14", "dev → reviewer: PR ready", "reviewer → gestor: approved"] {
+    for hop in [
+        "gestor → dev: take issue #14",
+        "dev → reviewer: PR ready",
+        "reviewer → gestor: approved",
+    ] {
         assert!(text.contains(hop), "missing {hop:?} in:\n{text}");
     }
     for role in ["gestor: idle", "dev: idle", "reviewer: idle"] {
@@ -17,7 +21,16 @@ fn demo_runs_the_loop_and_shows_the_detections() {
     let json = env.run(&["--json", "demo"]);
     let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(v["messages"].as_array().unwrap().len(), 3);
-    assert!(v["messages"].as_array().unwrap().iter().all(|m| m["delivered"] == true));
+    assert!(
+        v["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["delivered"] == true)
+    );
     assert_eq!(v["detections"].as_array().unwrap().len(), 3);
-    assert!(!std::path::Path::new(v["socket"].as_str().unwrap()).exists(), "torn down");
+    assert!(
+        !std::path::Path::new(v["socket"].as_str().unwrap()).exists(),
+        "torn down"
+    );
 }

@@ -274,6 +274,8 @@ pub fn fixture(name: &str) -> String {
 
 /// A shared screen fixture with its SGR codes (the `-e` capture).
 pub fn fixture_ansi(name: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/screens/claude-code").join(format!("{name}.ansi"));
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/screens/claude-code")
+        .join(format!("{name}.ansi"));
     std::fs::read_to_string(p).unwrap()
 }

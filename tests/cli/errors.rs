@@ -142,8 +142,17 @@ fn no_tmux_server_is_exit_4_with_a_hint() {
         stderr(&out)
     );
     let _dev = env.role("dev");
-    let out = env.sb().env("PATH", "/nonexistent").args(["peers"]).output().unwrap();
-    assert_eq!(out.status.code(), Some(4), "peers does not pretend every pane is dead");
+    let out = env
+        .sb()
+        .env("PATH", "/nonexistent")
+        .args(["peers"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "peers does not pretend every pane is dead"
+    );
 }
 
 #[test]

@@ -203,8 +203,14 @@ fn stdin_that_never_closes_does_not_hang_the_hook() {
 fn a_pane_id_reused_by_a_restarted_server_gets_no_briefing() {
     let env = TestEnv::new();
     let dev = env.role("dev");
-    assert!(env.run(&["prompt", "set", "dev", "secret briefing"]).status.success());
-    let server_pid = registry(&env)["roles"]["dev"]["server_pid"].as_u64().unwrap();
+    assert!(
+        env.run(&["prompt", "set", "dev", "secret briefing"])
+            .status
+            .success()
+    );
+    let server_pid = registry(&env)["roles"]["dev"]["server_pid"]
+        .as_u64()
+        .unwrap();
     let run = |pid: u64| {
         env.sb()
             .env("TMUX_PANE", &dev.pane)
@@ -214,8 +220,15 @@ fn a_pane_id_reused_by_a_restarted_server_gets_no_briefing() {
             .output()
             .unwrap()
     };
-    assert!(context(&run(server_pid)).contains("secret briefing"), "same server: briefed");
+    assert!(
+        context(&run(server_pid)).contains("secret briefing"),
+        "same server: briefed"
+    );
     let other = run(server_pid + 1);
     assert_eq!(other.status.code(), Some(0));
-    assert!(other.stdout.is_empty(), "another server's pane %N: silent, got {:?}", stdout(&other));
+    assert!(
+        other.stdout.is_empty(),
+        "another server's pane %N: silent, got {:?}",
+        stdout(&other)
+    );
 }

@@ -6,8 +6,11 @@ use crate::env::{TestEnv, stderr};
 
 /// The `sb …` lines of the README's quick-start block.
 fn quick_start() -> Vec<String> {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let start = readme.find("## Quick start").expect("a quick start section");
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("## Quick start")
+        .expect("a quick start section");
     let block = &readme[start..];
     let code = &block[block.find("```sh").unwrap() + 5..];
     let code = &code[..code.find("```").unwrap()];
@@ -15,7 +18,14 @@ fn quick_start() -> Vec<String> {
         .filter_map(|l| {
             // `claude   # pane 1:  ! sb register gestor  (or …)` → `sb register gestor`
             let l = l.rsplit("! ").next().unwrap();
-            let l = l.split("  #").next().unwrap().split("  (").next().unwrap().trim();
+            let l = l
+                .split("  #")
+                .next()
+                .unwrap()
+                .split("  (")
+                .next()
+                .unwrap()
+                .trim();
             l.starts_with("sb ").then(|| l.to_string())
         })
         .collect()
@@ -56,14 +66,25 @@ fn readme_quick_start_commands_run() {
                 words.extend(["--pane".to_string(), a.pane.clone()]);
                 agents.push(a);
             }
-            "watch" => words.extend(["--rounds".to_string(), "2".to_string(), "--interval".to_string(), "100ms".to_string()]),
+            "watch" => words.extend([
+                "--rounds".to_string(),
+                "2".to_string(),
+                "--interval".to_string(),
+                "100ms".to_string(),
+            ]),
             _ => {}
         }
         let args: Vec<&str> = words.iter().map(String::as_str).collect();
         let out = env.run(&args);
         assert!(out.status.success(), "`{line}` failed: {}", stderr(&out));
     }
-    let dev = agents.iter().find(|a| a.record.to_string_lossy().contains("dev")).unwrap();
+    let dev = agents
+        .iter()
+        .find(|a| a.record.to_string_lossy().contains("dev"))
+        .unwrap();
     let got = dev.wait_inputs(2);
-    assert_eq!(got[0], crate::env::Input::Paste("[from:gestor] take issue #14".into()));
+    assert_eq!(
+        got[0],
+        crate::env::Input::Paste("[from:gestor] take issue #14".into())
+    );
 }

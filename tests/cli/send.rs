@@ -234,8 +234,14 @@ fn force_into_a_pane_whose_program_exited_is_undelivered() {
     let _other = env.role("other");
     env.tmux(&["set-option", "-wg", "remain-on-exit", "on"]);
     env.tmux(&["respawn-pane", "-k", "-t", &dev.pane, "true"]);
-    assert!(wait_for(Duration::from_secs(5), || env.tmux(&["display-message", "-p", "-t", &dev.pane, "#{pane_dead}"]).trim() == "1"));
-    for args in [vec!["send", "dev", "--force", "hello"], vec!["send", "dev", "hello"]] {
+    assert!(wait_for(Duration::from_secs(5), || env
+        .tmux(&["display-message", "-p", "-t", &dev.pane, "#{pane_dead}"])
+        .trim()
+        == "1"));
+    for args in [
+        vec!["send", "dev", "--force", "hello"],
+        vec!["send", "dev", "hello"],
+    ] {
         let out = env.run(&args);
         assert_eq!(out.status.code(), Some(4), "{args:?}: {}", stderr(&out));
         assert!(stderr(&out).contains("exited"), "{}", stderr(&out));

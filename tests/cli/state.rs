@@ -59,7 +59,10 @@ fn a_symlinked_mailbox_is_refused_not_followed() {
         "the link target was not written"
     );
     std::thread::sleep(Duration::from_millis(200));
-    assert!(dev.bytes().is_empty(), "a message that cannot be logged is not typed either");
+    assert!(
+        dev.bytes().is_empty(),
+        "a message that cannot be logged is not typed either"
+    );
 }
 
 #[test]

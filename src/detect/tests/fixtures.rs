@@ -33,7 +33,9 @@ pub struct Fixture {
 }
 
 fn read(path: &Path) -> Option<String> {
-    std::fs::read(path).ok().map(|b| String::from_utf8_lossy(&b).into_owned())
+    std::fs::read(path)
+        .ok()
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
 /// Every `*.expected.json` under `SCREENS/<agent>/`, sorted by path.
@@ -52,10 +54,21 @@ pub fn load_all() -> Vec<Fixture> {
     paths
         .into_iter()
         .map(|p| {
-            let stem = p.to_string_lossy().trim_end_matches(".expected.json").to_string();
+            let stem = p
+                .to_string_lossy()
+                .trim_end_matches(".expected.json")
+                .to_string();
             let json = read(&p).expect("expected.json readable");
-            let expected = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
-            let name = stem.rsplit('/').take(2).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("/");
+            let expected =
+                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let name = stem
+                .rsplit('/')
+                .take(2)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+                .join("/");
             Fixture {
                 name,
                 expected,
@@ -76,19 +89,36 @@ pub fn check(d: &Detection, e: &Expected, styled: bool) -> Vec<String> {
         ));
     }
     if let Some(q) = &e.question
-        && !d.question.as_deref().is_some_and(|got| got.contains(q.as_str()))
+        && !d
+            .question
+            .as_deref()
+            .is_some_and(|got| got.contains(q.as_str()))
     {
-        bad.push(format!("question: expected to contain {q:?}, got {:?}", d.question));
+        bad.push(format!(
+            "question: expected to contain {q:?}, got {:?}",
+            d.question
+        ));
     }
     match &e.options {
         Some(want) => {
-            let got: Vec<_> = d.options.iter().map(|o| (o.label.as_str(), o.selected, o.checked)).collect();
-            let exp: Vec<_> = want.iter().map(|o| (o.label.as_str(), o.selected, o.checked)).collect();
+            let got: Vec<_> = d
+                .options
+                .iter()
+                .map(|o| (o.label.as_str(), o.selected, o.checked))
+                .collect();
+            let exp: Vec<_> = want
+                .iter()
+                .map(|o| (o.label.as_str(), o.selected, o.checked))
+                .collect();
             if got != exp {
-                bad.push(format!("options:\n      expected {exp:?}\n      got      {got:?}"));
+                bad.push(format!(
+                    "options:\n      expected {exp:?}\n      got      {got:?}"
+                ));
             }
         }
-        None if !d.options.is_empty() => bad.push(format!("options: expected none, got {}", d.options.len())),
+        None if !d.options.is_empty() => {
+            bad.push(format!("options: expected none, got {}", d.options.len()))
+        }
         None => {}
     }
     if styled && d.draft != e.draft {
@@ -100,7 +130,11 @@ pub fn check(d: &Detection, e: &Expected, styled: bool) -> Vec<String> {
 #[test]
 fn every_fixture_matches_its_expected_json() {
     let all = load_all();
-    assert!(all.len() >= 40, "expected the shared fixtures under {SCREENS}, found {}", all.len());
+    assert!(
+        all.len() >= 40,
+        "expected the shared fixtures under {SCREENS}, found {}",
+        all.len()
+    );
     let mut failures = Vec::new();
     let (mut txt_ok, mut ansi_ok, mut txt_n, mut ansi_n) = (0, 0, 0, 0);
     for f in &all {
@@ -108,7 +142,11 @@ fn every_fixture_matches_its_expected_json() {
             let Some(text) = text else { continue };
             let d = classify(text, None);
             let bad = check(&d, &f.expected, styled);
-            let (n, ok) = if styled { (&mut ansi_n, &mut ansi_ok) } else { (&mut txt_n, &mut txt_ok) };
+            let (n, ok) = if styled {
+                (&mut ansi_n, &mut ansi_ok)
+            } else {
+                (&mut txt_n, &mut txt_ok)
+            };
             *n += 1;
             if bad.is_empty() {
                 *ok += 1;
@@ -118,5 +156,10 @@ fn every_fixture_matches_its_expected_json() {
         }
     }
     eprintln!("fixtures: txt {txt_ok}/{txt_n} pass, ansi {ansi_ok}/{ansi_n} pass");
-    assert!(failures.is_empty(), "{} fixture forms failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture forms failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -10,24 +10,42 @@ fn assert_valid(d: &Detection) {
     let back: Detection = serde_json::from_str(&json).expect("deserializes");
     assert_eq!(&back, d);
     if d.state != State::WaitingSelect {
-        assert!(d.options.is_empty(), "options outside waiting_select: {d:?}");
+        assert!(
+            d.options.is_empty(),
+            "options outside waiting_select: {d:?}"
+        );
     } else if !d.options.is_empty() {
-        assert_eq!(d.options.iter().filter(|o| o.selected).count(), 1, "one selected: {d:?}");
+        assert_eq!(
+            d.options.iter().filter(|o| o.selected).count(),
+            1,
+            "one selected: {d:?}"
+        );
     }
     if d.state != State::Idle {
         assert!(d.draft.is_none(), "draft outside idle: {d:?}");
     }
     if !d.state.is_waiting() {
-        assert!(d.question.is_none(), "question outside waiting states: {d:?}");
+        assert!(
+            d.question.is_none(),
+            "question outside waiting states: {d:?}"
+        );
     }
     let fp = d.fingerprint();
-    assert!(fp.len() == 16 && fp.chars().all(|c| c.is_ascii_hexdigit()), "{fp}");
+    assert!(
+        fp.len() == 16 && fp.chars().all(|c| c.is_ascii_hexdigit()),
+        "{fp}"
+    );
 }
 
 fn classify_timed(input: &str, limit: Duration) -> Detection {
     let t = Instant::now();
     let d = classify(input, None);
-    assert!(t.elapsed() < limit, "classify took {:?} on {} bytes", t.elapsed(), input.len());
+    assert!(
+        t.elapsed() < limit,
+        "classify took {:?} on {} bytes",
+        t.elapsed(),
+        input.len()
+    );
     assert_valid(&d);
     d
 }
@@ -73,7 +91,10 @@ fn megabyte_inputs_are_bounded() {
     let plain = line.repeat(1_000_000 / line.len() + 1);
     classify_timed(&plain, Duration::from_secs(3));
     let styled = "\x1b[2mdim \x1b[7mrev\x1b[0m ".repeat(40) + "\n";
-    classify_timed(&styled.repeat(1_000_000 / styled.len() + 1), Duration::from_secs(3));
+    classify_timed(
+        &styled.repeat(1_000_000 / styled.len() + 1),
+        Duration::from_secs(3),
+    );
     let one_line = "\x1b[1mz".repeat(250_000);
     classify_timed(&one_line, Duration::from_secs(3));
 }

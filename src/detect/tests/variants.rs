@@ -21,28 +21,45 @@ fn run(name: &str, make: impl Fn(&Fixture, &str, bool) -> Option<String>) {
             n += 1;
             let bad = check(&classify(&variant, None), &f.expected, styled);
             if !bad.is_empty() {
-                failures.push(format!("{}.{form} [{name}]:\n    {}", f.name, bad.join("\n    ")));
+                failures.push(format!(
+                    "{}.{form} [{name}]:\n    {}",
+                    f.name,
+                    bad.join("\n    ")
+                ));
             }
         }
     }
     assert!(n > 0, "variant {name} produced no screens");
-    assert!(failures.is_empty(), "{} variants failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} variants failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn trailing_blank_lines_and_crlf() {
-    run("trailing blanks", |_, t, _| Some(format!("{t}\n\n\n   \n\n")));
+    run("trailing blanks", |_, t, _| {
+        Some(format!("{t}\n\n\n   \n\n"))
+    });
     run("crlf", |_, t, _| Some(t.replace('\n', "\r\n")));
-    run("no final newline", |_, t, _| Some(t.trim_end_matches('\n').to_string()));
+    run("no final newline", |_, t, _| {
+        Some(t.trim_end_matches('\n').to_string())
+    });
 }
 
 /// Conversation rows as Claude Code leaves them in scrollback (prompts, replies, tool results).
 fn scrollback(styled: bool) -> String {
     let plain = "❯ earlier question SCN_OLD\n\n● Earlier answer that asked something else?\n\n\
                  ● Bash(ls)\n  ⎿  Done\n\n✻ Worked for 3s · done 10:00 AM\n\n";
-    let styled_prompt = "\x1b[38;5;246m\x1b[48;5;237m❯ \x1b[38;5;231mearlier question SCN_OLD\x1b[39m\x1b[49m\n";
-    let block =
-        if styled { plain.replacen("❯ earlier question SCN_OLD\n", styled_prompt, 1) } else { plain.to_string() };
+    let styled_prompt =
+        "\x1b[38;5;246m\x1b[48;5;237m❯ \x1b[38;5;231mearlier question SCN_OLD\x1b[39m\x1b[49m\n";
+    let block = if styled {
+        plain.replacen("❯ earlier question SCN_OLD\n", styled_prompt, 1)
+    } else {
+        plain.to_string()
+    };
     block.repeat(60)
 }
 
@@ -56,9 +73,14 @@ fn old_scrollback_above_the_screen() {
 
 #[test]
 fn wider_pane() {
-    let sample =
-        std::fs::read_to_string(format!("{}/claude-code/45-bash-permission-prompt.ansi", super::fixtures::SCREENS));
-    assert!(widen(&sample.unwrap(), 200).contains(&"─".repeat(200)), "widen reaches styled rules");
+    let sample = std::fs::read_to_string(format!(
+        "{}/claude-code/45-bash-permission-prompt.ansi",
+        super::fixtures::SCREENS
+    ));
+    assert!(
+        widen(&sample.unwrap(), 200).contains(&"─".repeat(200)),
+        "widen reaches styled rules"
+    );
     run("width 200", |_, t, _| Some(widen(t, 200)));
 }
 
@@ -91,7 +113,9 @@ fn widen(text: &str, w: usize) -> String {
 #[test]
 fn narrower_panes_plain() {
     for w in [100, 80, 64, 50, 40] {
-        run(&format!("reflow {w}"), |_, t, styled| (!styled).then(|| reflow(t, w)));
+        run(&format!("reflow {w}"), |_, t, styled| {
+            (!styled).then(|| reflow(t, w))
+        });
     }
 }
 
@@ -107,14 +131,22 @@ pub fn reflow(text: &str, w: usize) -> String {
         if (one('─') || one('▔')) && t.chars().count() >= 60 {
             out.push(t.chars().next().unwrap().to_string().repeat(w));
         } else if one('╌') && chars.len() > w {
-            out.push(format!("{}{}", " ".repeat(indent), "╌".repeat(w - indent - 1)));
+            out.push(format!(
+                "{}{}",
+                " ".repeat(indent),
+                "╌".repeat(w - indent - 1)
+            ));
         } else if chars.len() <= w {
             out.push(line.to_string());
         } else if matches!(chars[indent], '╭' | '╰' | '│') {
             let (first, last) = (chars[indent], *chars.last().unwrap());
             let mut inner: Vec<char> = chars[indent + 1..chars.len() - 1].to_vec();
             inner.truncate(w - indent - 2);
-            out.push(format!("{}{first}{}{last}", " ".repeat(indent), inner.iter().collect::<String>()));
+            out.push(format!(
+                "{}{first}{}{last}",
+                " ".repeat(indent),
+                inner.iter().collect::<String>()
+            ));
         } else {
             let hang = hanging_indent(&chars).min(w / 2);
             let mut rest = chars;
@@ -143,7 +175,8 @@ fn hanging_indent(chars: &[char]) -> usize {
         }
         i
     };
-    if matches!(chars.get(i), Some('❯' | '●' | '⎿' | '✔' | '✘')) && chars.get(i + 1) == Some(&' ') {
+    if matches!(chars.get(i), Some('❯' | '●' | '⎿' | '✔' | '✘')) && chars.get(i + 1) == Some(&' ')
+    {
         i = skip(i + 1);
     }
     let digits = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
@@ -170,7 +203,12 @@ fn pane_title_is_only_evidence() {
         let d = classify(t, Some("✳ Claude Code"));
         assert_eq!(d.state, f.expected.state, "{} with idle title", f.name);
         if f.expected.state == State::Busy {
-            assert_eq!(classify(t, Some("◐ Claude Code")).state, State::Busy, "{}", f.name);
+            assert_eq!(
+                classify(t, Some("◐ Claude Code")).state,
+                State::Busy,
+                "{}",
+                f.name
+            );
         }
     }
     let idle = "─".repeat(80) + "\n❯\u{a0}\n" + &"─".repeat(80) + "\n  ? for shortcuts\n";
