@@ -208,13 +208,7 @@ fn read_options(
     let mut prev_len = 0;
     for r in first..=last {
         let row = &s.rows[r];
-        let word = row
-            .trimmed()
-            .split(' ')
-            .next()
-            .unwrap_or("")
-            .chars()
-            .count();
+        let word = row.first_word_len();
         // Word wrap moved this row's first word down: it did not fit on the row above.
         let wrapped = open == Some(row.indent()) && prev_len + 1 + word > s.width;
         // An un-numbered sibling looks like a wrapped label; labels start with a capital.

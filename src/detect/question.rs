@@ -116,13 +116,7 @@ fn heading_in(s: &Screen, rows: &[usize]) -> Option<String> {
     while k < rows.len() {
         let mut line = s.rows[rows[k]].trimmed().to_string();
         while let Some(&next) = rows.get(k + 1) {
-            let word = s.rows[next]
-                .trimmed()
-                .split(' ')
-                .next()
-                .unwrap_or("")
-                .chars()
-                .count();
+            let word = s.rows[next].first_word_len();
             if s.rows[rows[k]].chars.len() + 1 + word <= s.width {
                 break;
             }

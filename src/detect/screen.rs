@@ -72,6 +72,17 @@ impl Row {
         self.text.trim()
     }
 
+    /// How many characters the row's first word has: word wrap moves a word down when it does
+    /// not fit, so this tells whether the row above was full.
+    pub fn first_word_len(&self) -> usize {
+        self.trimmed()
+            .split(' ')
+            .next()
+            .unwrap_or("")
+            .chars()
+            .count()
+    }
+
     /// The characters from `col` on, as a string.
     pub fn text_from(&self, col: usize) -> String {
         self.chars.iter().skip(col).collect()
