@@ -104,8 +104,7 @@ pub fn session_start(
     let Some(input) = parse_input(input) else {
         return Ok(None);
     };
-    // Whoever can write prompts.json could inject instructions: refuse a world-writable state.
-    state.check_safe()?;
+    // Registry::load refuses a world-writable state (whoever can write it could inject prompts).
     let reg = Registry::load(state)?;
     let Some(role) = reg.role_for_pane(pane, server_pid).map(str::to_string) else {
         return Ok(None);

@@ -40,11 +40,15 @@ impl Ctx {
 
     /// The role registered for `$TMUX_PANE` (most recent registration wins), if any.
     pub fn own_role(&self) -> Option<String> {
-        let pane = std::env::var("TMUX_PANE").ok().filter(|p| !p.is_empty())?;
-        let reg = Registry::load(&self.state).ok()?;
-        reg.role_for_pane(&pane, crate::tmux::server_pid_from_env())
-            .map(str::to_string)
+        own_role_in(&Registry::load(&self.state).ok()?)
     }
+}
+
+/// The role `$TMUX_PANE` is registered as in an already loaded registry.
+pub fn own_role_in(reg: &Registry) -> Option<String> {
+    let pane = std::env::var("TMUX_PANE").ok().filter(|p| !p.is_empty())?;
+    reg.role_for_pane(&pane, crate::tmux::server_pid_from_env())
+        .map(str::to_string)
 }
 
 /// Look a role up and check its pane is alive on the same tmux server it was registered on.

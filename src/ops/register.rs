@@ -73,8 +73,9 @@ pub fn unregister(ctx: &Ctx, role: &str) -> Result<UnregisterReport> {
     })
 }
 
-/// Set `last_seen` of the given roles to now (cheap; skipped silently when the registry is busy).
-pub fn touch(ctx: &Ctx, roles: &[&str]) {
+/// Set `last_seen` of the given roles to now, unless `seen` (the registry as the caller already
+/// read it) shows them fresh. Best effort: a failure is ignored.
+pub fn touch(ctx: &Ctx, seen: &Registry, roles: &[&str]) {
     // A registry rewrite (lock, temp file, fsync, rename) costs more than the send itself, so a
     // last_seen younger than LAST_SEEN_GRANULARITY is left as it is.
     let fresh = |reg: &Registry| {
@@ -86,7 +87,7 @@ pub fn touch(ctx: &Ctx, roles: &[&str]) {
             })
         })
     };
-    if Registry::load(&ctx.state).is_ok_and(|reg| fresh(&reg)) {
+    if fresh(seen) {
         return;
     }
     let now = now_rfc3339();

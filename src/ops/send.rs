@@ -69,9 +69,11 @@ pub struct SendReport {
 /// Send a message. Undelivered messages are logged too, and then returned as the error.
 pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     validate_role(&p.to)?;
+    // One registry read serves the sender's role, the recipient's pane and the last_seen check.
+    let reg = Registry::load(&ctx.state)?;
     let from = match &p.from {
         Some(f) => f.clone(),
-        None => ctx.own_role().unwrap_or_else(|| "user".into()),
+        None => super::own_role_in(&reg).unwrap_or_else(|| "user".into()),
     };
     validate_role(&from)?;
     let text = sanitize(&p.text);
@@ -85,7 +87,7 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     } else {
         text.clone()
     };
-    let entry = Registry::load(&ctx.state)?.get(&p.to)?.clone();
+    let entry = reg.get(&p.to)?.clone();
     ctx.state.ensure()?;
     crate::store::log::check_loggable(&ctx.state, &p.to)?;
     let lock_name = lock_name(&entry);
@@ -143,7 +145,7 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
             }
         };
         drop(lock);
-        super::register::touch(ctx, &[&from, &p.to]);
+        super::register::touch(ctx, &reg, &[&from, &p.to]);
         let mut report = result?;
         if let (Some(timeout), true) = (p.confirm, p.submit) {
             let c = super::confirm::confirm(
