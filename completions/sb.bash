@@ -1420,7 +1420,7 @@ _sb() {
             return 0
             ;;
         sb__subcmd__respond)
-            opts="-h -V --option --expect --json --color --state-dir --socket --help --version"
+            opts="-h -V --option --expect --force --json --color --state-dir --socket --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -39,7 +39,7 @@ complete -c sb -n "__fish_sb_needs_command" -f -a "send" -d 'Send a message into
 complete -c sb -n "__fish_sb_needs_command" -f -a "peek" -d 'Show the last lines of a peer\'s screen and scrollback'
 complete -c sb -n "__fish_sb_needs_command" -f -a "detect" -d 'Tell whether a peer is busy, idle, or waiting on a menu or a question'
 complete -c sb -n "__fish_sb_needs_command" -f -a "wait" -d 'Wait until a peer is busy, idle, waiting, or settled (not busy)'
-complete -c sb -n "__fish_sb_needs_command" -f -a "respond" -d 'Send keys to a peer, e.g. to choose an option of its open menu'
+complete -c sb -n "__fish_sb_needs_command" -f -a "respond" -d 'Answer a peer\'s open menu, by option number or with keys'
 complete -c sb -n "__fish_sb_needs_command" -f -a "history" -d 'Show the conversation between all roles, newest last'
 complete -c sb -n "__fish_sb_needs_command" -f -a "inbox" -d 'Show the messages sent to one role, newest last'
 complete -c sb -n "__fish_sb_needs_command" -f -a "prompt" -d 'Save, show, list and remove role briefings (re-injected after /clear by `sb hook session-start`)'
@@ -79,8 +79,8 @@ complete -c sb -n "__fish_sb_using_subcommand peers" -s h -l help -d 'Print help
 complete -c sb -n "__fish_sb_using_subcommand peers" -s V -l version -d 'Print version'
 complete -c sb -n "__fish_sb_using_subcommand send" -l from -d 'Sender role [default: the role of this pane ($TMUX_PANE), else `user`]' -r
 complete -c sb -n "__fish_sb_using_subcommand send" -l settle-ms -d 'Milliseconds to wait between the paste and Enter' -r
-complete -c sb -n "__fish_sb_using_subcommand send" -l when-ready -d 'Wait until the peer can take the message instead of refusing [default timeout: 10m]' -r
-complete -c sb -n "__fish_sb_using_subcommand send" -l confirm -d 'Wait until the message is seen taken as a user turn (transcript, else screen); one Enter is retried if the text still sits in the box. Exit 5 when unconfirmed [default timeout: 30s]' -r
+complete -c sb -n "__fish_sb_using_subcommand send" -l when-ready -d 'Wait until the peer can take the message instead of refusing; a timeout is given only as `--when-ready=5m` [default timeout: 10m]' -r
+complete -c sb -n "__fish_sb_using_subcommand send" -l confirm -d 'Wait until the message is seen taken as a user turn (transcript, else screen); one Enter is retried if the text still sits in the box. Exit 5 when unconfirmed; a timeout is given only as `--confirm=30s` [default timeout: 30s]' -r
 complete -c sb -n "__fish_sb_using_subcommand send" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -126,12 +126,13 @@ complete -c sb -n "__fish_sb_using_subcommand wait" -l json -d 'Print one JSON d
 complete -c sb -n "__fish_sb_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sb -n "__fish_sb_using_subcommand wait" -s V -l version -d 'Print version'
 complete -c sb -n "__fish_sb_using_subcommand respond" -l option -d 'Answer the open menu by option number, only if a menu is open (guarded)' -r
-complete -c sb -n "__fish_sb_using_subcommand respond" -l expect -d 'With --option: only if the menu still has this fingerprint (from `sb detect --json`)' -r
+complete -c sb -n "__fish_sb_using_subcommand respond" -l expect -d 'Only if the open dialog still has this fingerprint (from `sb detect --json`)' -r
 complete -c sb -n "__fish_sb_using_subcommand respond" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c sb -n "__fish_sb_using_subcommand respond" -l state-dir -d 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]' -r -F
 complete -c sb -n "__fish_sb_using_subcommand respond" -l socket -d 'tmux server socket (tmux -S) [env: SB_TMUX_SOCKET; default: tmux\'s own, honouring $TMUX]' -r -F
+complete -c sb -n "__fish_sb_using_subcommand respond" -l force -d 'Send raw keys even when sb cannot recognise an agent in the pane (e.g. a shell)'
 complete -c sb -n "__fish_sb_using_subcommand respond" -l json -d 'Print one JSON document instead of text for people'
 complete -c sb -n "__fish_sb_using_subcommand respond" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sb -n "__fish_sb_using_subcommand respond" -s V -l version -d 'Print version'
@@ -328,7 +329,7 @@ complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcomma
 complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "peek" -d 'Show the last lines of a peer\'s screen and scrollback'
 complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "detect" -d 'Tell whether a peer is busy, idle, or waiting on a menu or a question'
 complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "wait" -d 'Wait until a peer is busy, idle, waiting, or settled (not busy)'
-complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "respond" -d 'Send keys to a peer, e.g. to choose an option of its open menu'
+complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "respond" -d 'Answer a peer\'s open menu, by option number or with keys'
 complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "history" -d 'Show the conversation between all roles, newest last'
 complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "inbox" -d 'Show the messages sent to one role, newest last'
 complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "prompt" -d 'Save, show, list and remove role briefings (re-injected after /clear by `sb hook session-start`)'

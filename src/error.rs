@@ -33,6 +33,12 @@ pub enum SbError {
     BrokenPipe,
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+    /// Stopped by a signal (Ctrl-C) before the work was done.
+    #[error("interrupted: {0}")]
+    Interrupted(String),
+    /// A message that was logged but not typed: why, and the id it was logged under.
+    #[error("{cause}; the message was logged as undelivered (id {id})")]
+    Undelivered { id: String, cause: Box<SbError> },
 }
 
 impl SbError {
@@ -45,6 +51,8 @@ impl SbError {
             SbError::Timeout { .. } => 5,
             SbError::Refused { .. } => 6,
             SbError::BrokenPipe => 0,
+            SbError::Interrupted(_) => 130,
+            SbError::Undelivered { cause, .. } => cause.exit_code(),
             SbError::Corrupt { .. } | SbError::Unsafe(_) | SbError::Tmux(_) | SbError::Other(_) => {
                 1
             }
@@ -68,6 +76,24 @@ impl SbError {
             SbError::Tmux(_) => "tmux_failed",
             SbError::BrokenPipe => "broken_pipe",
             SbError::Other(_) => "runtime",
+            SbError::Interrupted(_) => "interrupted",
+            SbError::Undelivered { cause, .. } => cause.kind(),
+        }
+    }
+
+    /// The failure itself, past the note that a message was logged undelivered.
+    pub fn cause(&self) -> &SbError {
+        match self {
+            SbError::Undelivered { cause, .. } => cause.cause(),
+            other => other,
+        }
+    }
+
+    /// The id of the message this failure left in the logs as undelivered, if any.
+    pub fn undelivered_id(&self) -> Option<&str> {
+        match self {
+            SbError::Undelivered { id, .. } => Some(id),
+            _ => None,
         }
     }
 
@@ -124,6 +150,7 @@ impl SbError {
                 Some("the file was left as it is; fix or move it aside, then run the command again".into())
             }
             SbError::Refused { hint, .. } => Some(hint.clone()),
+            SbError::Undelivered { cause, .. } => cause.hint(),
             _ => None,
         }
     }

@@ -6,13 +6,18 @@
 //! `store` the only one that touches the state directory, `detect` classifies a captured screen.
 
 pub mod agent;
+pub mod agents;
 pub mod cli;
 pub mod clock;
 pub mod detect;
 pub mod error;
+pub mod guard;
+pub mod interrupt;
 pub mod mcp;
 pub mod ops;
 pub mod output;
+pub mod pane;
+pub mod process;
 pub mod store;
 pub mod tmux;
 

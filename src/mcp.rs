@@ -62,8 +62,12 @@ pub struct RespondArgs {
     pub keys: Vec<String>,
     /// Safer than keys: answer the open menu by its option number; refused when no menu is open.
     pub option: Option<u32>,
-    /// With `option`: the `fingerprint` from detect_question; refused if the menu changed since.
+    /// The `fingerprint` from detect_question; refused if the dialog changed since (with
+    /// `option` or `keys`).
     pub expect: Option<String>,
+    /// With `keys`: send them even when no agent is recognised in the pane (e.g. a shell).
+    #[serde(default)]
+    pub force: bool,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -217,7 +221,7 @@ impl SbServer {
     ) -> std::result::Result<Json<ops::respond::RespondReport>, String> {
         self.call(move |c| match a.option {
             Some(n) => ops::respond::respond_option(c, &a.role, n, a.expect.as_deref()),
-            None => ops::respond::respond(c, &a.role, &a.keys),
+            None => ops::respond::respond(c, &a.role, &a.keys, a.expect.as_deref(), a.force),
         })
         .await
     }

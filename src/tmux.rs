@@ -1,11 +1,69 @@
 //! The only place that runs `tmux`: socket choice, chained commands, load-buffer fed on stdin,
-//! captures, keys and pane facts, with typed errors (no tmux, no server, no such pane).
+//! captures, keys and pane facts, with typed errors ([`Error`]: no tmux, no server, no such pane,
+//! a dead pane, a reused pane id, a timeout). tmux is always run with `-u`, so its output (the tab
+//! separators of sb's formats, non-ASCII names) does not depend on the caller's locale.
 
-use crate::error::{Result, SbError};
+use crate::process::RunError;
 use std::ffi::OsString;
-use std::io::Write;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+/// Why a tmux call failed. Callers match on the variant, never on the message.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("the `tmux` binary was not found on PATH")]
+    NoBinary,
+    #[error("cannot run tmux: {0}")]
+    Spawn(std::io::Error),
+    #[error("no tmux server is running ({0})")]
+    NoServer(String),
+    #[error("the tmux server did not answer; it has probably exited")]
+    ServerLost,
+    #[error("tmux pane {0} does not exist")]
+    NoPane(String),
+    #[error("the program in tmux pane {0} has exited")]
+    DeadPane(String),
+    #[error(
+        "tmux pane {pane} now belongs to server pid {now}, not {registered}: a reused id, not the same pane"
+    )]
+    ReusedId {
+        pane: String,
+        now: u32,
+        registered: u32,
+    },
+    #[error("tmux did not answer within {0}s")]
+    Timeout(u64),
+    #[error("tmux failed: {0}")]
+    Failed(String),
+}
+
+impl Error {
+    /// The server or the binary is missing: nothing about any pane is known.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(
+            self,
+            Error::NoBinary | Error::Spawn(_) | Error::NoServer(_) | Error::ServerLost
+        )
+    }
+}
+
+impl From<Error> for crate::error::SbError {
+    fn from(e: Error) -> Self {
+        use crate::error::SbError;
+        match e {
+            Error::NoBinary | Error::Spawn(_) | Error::NoServer(_) | Error::ServerLost => {
+                SbError::TmuxUnavailable(e.to_string())
+            }
+            Error::NoPane(_) | Error::DeadPane(_) | Error::ReusedId { .. } => {
+                SbError::PaneGone(e.to_string())
+            }
+            Error::Timeout(_) => SbError::Tmux(e.to_string()),
+            Error::Failed(m) => SbError::Tmux(m),
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// How to reach the tmux server: `-S socket`, or tmux's own default (which honours `$TMUX`).
 #[derive(Debug, Clone, Default)]
@@ -23,15 +81,17 @@ pub struct PaneInfo {
     pub cwd: String,
     pub command: String,
     pub dead: bool,
+    /// The pid of the pane's first process (the shell or agent tmux started in it).
+    pub pane_pid: u32,
     pub title: String,
 }
 
-const PANE_FORMAT: &str = "#{pane_id}\t#{pid}\t#{session_name}\t#{window_index}\t#{pane_current_path}\t#{pane_current_command}\t#{pane_dead}\t#{pane_title}";
+const PANE_FORMAT: &str = "#{pane_id}\t#{pid}\t#{session_name}\t#{window_index}\t#{pane_current_path}\t#{pane_current_command}\t#{pane_dead}\t#{pane_pid}\t#{pane_title}";
 
 impl PaneInfo {
     fn parse(line: &str) -> Option<PaneInfo> {
-        let f: Vec<&str> = line.splitn(8, '\t').collect();
-        if f.len() < 8 || !f[0].starts_with('%') {
+        let f: Vec<&str> = line.splitn(9, '\t').collect();
+        if f.len() < 9 || !f[0].starts_with('%') {
             return None;
         }
         Some(PaneInfo {
@@ -42,7 +102,8 @@ impl PaneInfo {
             cwd: f[4].into(),
             command: f[5].into(),
             dead: f[6] == "1",
-            title: f[7].into(),
+            pane_pid: f[7].parse().unwrap_or(0),
+            title: f[8].into(),
         })
     }
 }
@@ -69,16 +130,15 @@ impl Tmux {
 
     fn command(&self) -> Command {
         let mut c = Command::new("tmux");
+        c.arg("-u");
         if let Some(s) = &self.socket {
             c.arg("-S").arg(s);
         }
-        c.stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
         c
     }
 
     /// Run tmux with `args` (use `";"` between chained commands), optionally feeding `stdin`.
+    /// A client that does not answer within CALL_TIMEOUT (a wedged server) is killed.
     pub fn run<S: Into<OsString>>(
         &self,
         args: impl IntoIterator<Item = S>,
@@ -86,64 +146,29 @@ impl Tmux {
     ) -> Result<String> {
         let mut cmd = self.command();
         cmd.args(args.into_iter().map(Into::into));
-        if stdin.is_some() {
-            cmd.stdin(Stdio::piped());
-        }
-        let mut child = cmd.spawn().map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                SbError::TmuxUnavailable("the `tmux` binary was not found on PATH".into())
-            }
-            _ => SbError::TmuxUnavailable(format!("cannot run tmux: {e}")),
+        let out = crate::process::run(cmd, stdin, CALL_TIMEOUT).map_err(|e| match e {
+            RunError::Spawn(e) if e.kind() == std::io::ErrorKind::NotFound => Error::NoBinary,
+            RunError::Spawn(e) | RunError::Wait(e) => Error::Spawn(e),
+            RunError::TimedOut => Error::Timeout(CALL_TIMEOUT.as_secs()),
         })?;
-        let writer = stdin.map(|bytes| {
-            let mut pipe = child.stdin.take().expect("stdin is piped");
-            // Write from a thread so a large buffer cannot deadlock against tmux's output.
-            let bytes = bytes.to_vec();
-            std::thread::spawn(move || pipe.write_all(&bytes))
-        });
-        // Wait on another thread, so a tmux client that never returns (a wedged server) is
-        // killed after CALL_TIMEOUT instead of hanging sb.
-        let pid = child.id() as libc::pid_t;
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let _ = tx.send(child.wait_with_output());
-        });
-        let out = match rx.recv_timeout(CALL_TIMEOUT) {
-            Ok(out) => out.map_err(|e| SbError::Tmux(e.to_string()))?,
-            Err(_) => {
-                // SAFETY: kill(2) on the pid of our own child, which has not been reaped.
-                unsafe { libc::kill(pid, libc::SIGKILL) };
-                return Err(SbError::Tmux(format!(
-                    "tmux did not answer within {}s",
-                    CALL_TIMEOUT.as_secs()
-                )));
-            }
-        };
-        if let Some(w) = writer {
-            let _ = w.join();
-        }
         check(out)
     }
 
-    /// One pane's facts; `PaneGone` when it does not exist.
+    /// One pane's facts; `NoPane` when it does not exist.
     pub fn pane_info(&self, pane: &str) -> Result<PaneInfo> {
         let out = self
             .run(["display-message", "-p", "-t", pane, PANE_FORMAT], None)
             .map_err(|e| no_pane(e, pane))?;
         PaneInfo::parse(out.trim_end_matches('\n'))
             .filter(|i| i.pane == pane)
-            .ok_or_else(|| SbError::PaneGone(format!("tmux pane {pane} does not exist")))
+            .ok_or_else(|| Error::NoPane(pane.to_string()))
     }
 
     /// Every pane on the server; empty when no server runs.
     pub fn list_panes(&self) -> Result<Vec<PaneInfo>> {
         match self.run(["list-panes", "-a", "-F", PANE_FORMAT], None) {
             Ok(out) => Ok(out.lines().filter_map(PaneInfo::parse).collect()),
-            Err(SbError::TmuxUnavailable(m))
-                if m.contains("no server") || m.contains("error connecting") =>
-            {
-                Ok(vec![])
-            }
+            Err(Error::NoServer(_)) => Ok(vec![]),
             Err(e) => Err(e),
         }
     }
@@ -169,7 +194,7 @@ impl Tmux {
         let (first, screen) = out.split_once('\n').unwrap_or((&out, ""));
         let info = PaneInfo::parse(first)
             .filter(|i| i.pane == pane)
-            .ok_or_else(|| SbError::PaneGone(format!("tmux pane {pane} does not exist")))?;
+            .ok_or_else(|| Error::NoPane(pane.to_string()))?;
         Ok(Snapshot {
             info,
             screen: screen.to_string(),
@@ -225,23 +250,17 @@ impl Tmux {
         match out.trim_end().split(' ').collect::<Vec<_>>().as_slice() {
             ["ok"] => {}
             ["refused", pid, _] if *pid != server_pid.to_string() => {
-                return Err(SbError::PaneGone(format!(
-                    "tmux pane {pane} now belongs to server pid {pid}, not {server_pid}: a reused id, not the same pane"
-                )));
+                return Err(Error::ReusedId {
+                    pane: pane.to_string(),
+                    now: pid.parse().unwrap_or(0),
+                    registered: server_pid,
+                });
             }
-            ["refused", _, "1"] => {
-                return Err(SbError::PaneGone(format!(
-                    "the program in tmux pane {pane} has exited"
-                )));
-            }
+            ["refused", _, "1"] => return Err(Error::DeadPane(pane.to_string())),
             // The server went away during the call (killed, crashed): nothing more is known.
-            [""] => {
-                return Err(SbError::TmuxUnavailable(
-                    "the tmux server did not answer; it has probably exited".into(),
-                ));
-            }
+            [""] => return Err(Error::ServerLost),
             _ => {
-                return Err(SbError::Tmux(format!(
+                return Err(Error::Failed(format!(
                     "unexpected answer from tmux: {out:?}"
                 )));
             }
@@ -278,38 +297,37 @@ impl Tmux {
     }
 }
 
-fn check(out: std::process::Output) -> Result<String> {
+fn check(out: crate::process::Output) -> Result<String> {
     if out.status.success() {
         return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
     }
+    // tmux's own stderr is the only word on why it failed; it is read here, once, into a type.
     let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
+    if err.contains("server exited unexpectedly") || err.contains("lost server") {
+        return Err(Error::ServerLost);
+    }
     if err.contains("no server running")
         || err.contains("error connecting to")
         || err.contains("No such file or directory")
-        // the server died while this command ran (killed, crashed, or the last session ended)
-        || err.contains("server exited unexpectedly")
-        || err.contains("lost server")
     {
-        return Err(SbError::TmuxUnavailable(format!(
-            "no tmux server is running ({err})"
-        )));
+        return Err(Error::NoServer(err));
     }
     if err.contains("can't find pane")
         || err.contains("can't find window")
         || err.contains("can't find session")
     {
-        return Err(SbError::PaneGone(err));
+        return Err(Error::NoPane(err));
     }
-    Err(SbError::Tmux(if err.is_empty() {
+    Err(Error::Failed(if err.is_empty() {
         format!("exit status {}", out.status)
     } else {
         err
     }))
 }
 
-fn no_pane(e: SbError, pane: &str) -> SbError {
+fn no_pane(e: Error, pane: &str) -> Error {
     match e {
-        SbError::PaneGone(_) => SbError::PaneGone(format!("tmux pane {pane} does not exist")),
+        Error::NoPane(_) => Error::NoPane(pane.to_string()),
         other => other,
     }
 }

@@ -19,8 +19,9 @@ use std::io::Read;
 pub struct SendArgs {
     /// Recipient role
     pub to: String,
-    /// The message; `-` reads it from stdin. Several words are joined with spaces
-    #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
+    /// The message; `-` reads it from stdin. Several words are joined with spaces. Options may
+    /// come before or after it; a message that starts with `-` goes after `--`
+    #[arg(required = true, num_args = 1..)]
     pub text: Vec<String>,
     /// Sender role [default: the role of this pane ($TMUX_PANE), else `user`]
     #[arg(long, value_name = "ROLE")]
@@ -37,16 +38,20 @@ pub struct SendArgs {
     /// Type even if the peer shows a menu or unsent text
     #[arg(long)]
     pub force: bool,
-    /// Wait until the peer can take the message instead of refusing [default timeout: 10m]
-    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "10m", value_parser = parse_duration)]
+    /// Wait until the peer can take the message instead of refusing; a timeout is given only as
+    /// `--when-ready=5m` [default timeout: 10m]
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = "10m", value_parser = parse_when_ready)]
     pub when_ready: Option<std::time::Duration>,
     /// Wait until the message is seen taken as a user turn (transcript, else screen); one Enter
-    /// is retried if the text still sits in the box. Exit 5 when unconfirmed [default timeout: 30s]
-    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, default_missing_value = "30s", value_parser = parse_duration)]
+    /// is retried if the text still sits in the box. Exit 5 when unconfirmed; a timeout is given
+    /// only as `--confirm=30s` [default timeout: 30s]
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = "30s", value_parser = parse_confirm)]
     pub confirm: Option<std::time::Duration>,
 }
 
 pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
+    // Ctrl-C while waiting (--when-ready, --confirm) logs the message before sb exits.
+    crate::interrupt::install();
     let text = if a.text.len() == 1 && a.text[0] == "-" {
         let mut s = String::new();
         std::io::stdin()
@@ -89,6 +94,9 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
         ));
         Ok(())
     };
+    if let Some(w) = &r.log_warning {
+        note(&format!("sb: warning: {w}"));
+    }
     if let Some(c) = r.confirmation.as_ref().filter(|c| !c.confirmed) {
         let state = c.state.map_or("unknown".to_string(), |s| s.to_string());
         return Err(SbError::Timeout {
@@ -100,6 +108,14 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
         });
     }
     Ok(printed)
+}
+
+fn parse_when_ready(s: &str) -> std::result::Result<std::time::Duration, String> {
+    parse_duration(s).map_err(|e| format!("{e} (the form is --when-ready=5m)"))
+}
+
+fn parse_confirm(s: &str) -> std::result::Result<std::time::Duration, String> {
+    parse_duration(s).map_err(|e| format!("{e} (the form is --confirm=30s)"))
 }
 
 /// `500ms`, `30s`, `10m`, `1h`, or a bare number of seconds.

@@ -2,7 +2,7 @@
 
 use crate::error::{Result, SbError};
 use crate::ops::Ctx;
-use crate::ops::watch::{self, WatchParams};
+use crate::ops::watch::{self, EventKind, WatchParams};
 use crate::output::{Out, Style, note};
 use clap::Args;
 
@@ -54,15 +54,30 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<std::io::Result<()>> {
             serde_json::to_string(e).unwrap_or_default()
         } else {
             let time = e.ts.get(11..19).unwrap_or(&e.ts);
-            let what = match e.kind.as_str() {
-                "transition" => format!(
+            let what = match e.kind {
+                EventKind::Transition => format!(
                     "{} → {}",
-                    e.from.as_deref().unwrap_or("?"),
-                    out.paint(&e.to, Style::Bold)
+                    e.from.map_or("?", |s| s.as_str()),
+                    out.paint(e.to.as_str(), Style::Bold)
                 ),
-                "notified" => format!("notified {}", e.notify.as_deref().unwrap_or("?")),
-                other => other.to_string(),
+                EventKind::Notified => {
+                    format!("notified {}", e.notify.as_deref().unwrap_or("?"))
+                }
+                EventKind::NoticeFailed => format!(
+                    "could not notify {}: {}",
+                    e.notify.as_deref().unwrap_or("?"),
+                    e.error.as_deref().unwrap_or("?")
+                ),
+                other => other.as_str().to_string(),
             };
+            if e.kind == EventKind::NoticeFailed {
+                note(&format!(
+                    "sb: warning: the notice about {} could not be delivered to {}: {}",
+                    e.role,
+                    e.notify.as_deref().unwrap_or("?"),
+                    e.error.as_deref().unwrap_or("?")
+                ));
+            }
             let q = e
                 .question
                 .as_deref()

@@ -1,12 +1,15 @@
 //! Confirmed delivery (`send --confirm`): "submitted" that means the peer took the message as a
 //! user turn, seen in its Claude Code transcript (recorded per role by the SessionStart hook) or,
 //! without one, on its screen. One Enter is retried when the text still sits in the input box.
+//!
+//! By screen, a message counts as taken only when it was seen to arrive: its text shows on screen
+//! more often than before the paste and is no longer in the input box; a peer that was busy
+//! before the paste must also have finished (a busy screen may only have queued it). An idle
+//! screen that was already there proves nothing.
 
-use super::Ctx;
-use crate::detect::State;
+use crate::detect::{Detection, State};
 use crate::error::Result;
-use crate::store::FileLock;
-use crate::store::registry::RoleEntry;
+use crate::pane::Pane;
 use serde::{Deserialize, Serialize};
 use std::os::unix::fs::FileExt;
 use std::time::{Duration, Instant};
@@ -24,14 +27,20 @@ pub struct Confirmation {
     pub state: Option<State>,
 }
 
+/// What the screen showed before the paste: the peer's state and how often the message's text
+/// was already visible.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Before {
+    pub state: Option<State>,
+    pub visible: usize,
+}
+
 /// Wait up to `timeout` for the typed text to show up as a user turn.
 pub fn confirm(
-    ctx: &Ctx,
-    role: &str,
-    entry: &RoleEntry,
-    lock_name: &str,
+    pane: &Pane,
     typed: &str,
     transcript: Option<(String, u64)>,
+    before: Before,
     timeout: Duration,
 ) -> Result<Confirmation> {
     let start = Instant::now();
@@ -44,38 +53,71 @@ pub fn confirm(
         "screen"
     };
     loop {
-        let seen_in_transcript = transcript
-            .as_ref()
-            .is_some_and(|(path, from)| transcript_has(path, *from, &probe));
-        let det = super::detect::detect(ctx, role, None)
-            .ok()
-            .map(|r| r.detection);
-        state = det.as_ref().map(|d| d.state).or(state);
-        let in_box = det
-            .as_ref()
-            .and_then(|d| d.draft.as_deref())
-            .is_some_and(|d| squash(d).contains(&probe));
+        let seen = pane.observe().ok();
+        let det = seen.as_ref().map(|o| &o.detection);
+        state = det.map(|d| d.state).or(state);
+        let in_box = det.is_some_and(|d| in_draft(d, &probe));
         let confirmed = match &transcript {
-            Some(_) => seen_in_transcript,
-            // Without a transcript: the text left the input box and the peer took up work or
-            // shows the turn (idle with an empty box, busy, or waiting on what it was asked).
-            None => det
-                .as_ref()
-                .is_some_and(|d| !in_box && d.state != State::Unknown && d.draft.is_none()),
+            Some((path, from)) => transcript_has(path, *from, &probe),
+            None => seen.as_ref().is_some_and(|o| {
+                taken_on_screen(
+                    before,
+                    &o.detection,
+                    count_visible(&o.screen, &probe),
+                    in_box,
+                )
+            }),
         };
         if confirmed {
             return Ok(report(true, method, start, retried, state));
         }
         if in_box && !retried && start.elapsed() >= Duration::from_millis(700) {
-            let _lock = FileLock::acquire(&ctx.state.lock_path(lock_name))?;
-            ctx.tmux.send_keys(&entry.pane, &["Enter".to_string()])?;
-            retried = true;
+            retried = retry_enter(pane, &probe)?;
         }
         if start.elapsed() >= timeout {
             return Ok(report(false, method, start, retried, state));
         }
         std::thread::sleep(Duration::from_millis(200));
     }
+}
+
+/// Press Enter once more, under the pane lock, only if the message still sits in the input box
+/// and nothing else (a menu) is open: a fresh look decides, not the one from before the lock.
+fn retry_enter(pane: &Pane, probe: &str) -> Result<bool> {
+    let _lock = pane.lock()?;
+    let Ok(obs) = pane.observe() else {
+        return Ok(false);
+    };
+    let d = &obs.detection;
+    let safe = matches!(d.state, State::Idle | State::Busy) && in_draft(d, probe);
+    if safe {
+        pane.keys(&["Enter".to_string()])?;
+    }
+    Ok(safe)
+}
+
+/// The screen decision, pure: seen arriving, out of the box, and (for a peer that was busy
+/// before) the turn it was queued behind is over.
+pub fn taken_on_screen(before: Before, now: &Detection, visible: usize, in_box: bool) -> bool {
+    let arrived = visible > before.visible;
+    let readable = now.state != State::Unknown;
+    let not_queued = before.state != Some(State::Busy) || now.state != State::Busy;
+    arrived && !in_box && readable && not_queued
+}
+
+fn in_draft(d: &Detection, probe: &str) -> bool {
+    d.draft
+        .as_deref()
+        .is_some_and(|t| despace(t).contains(probe))
+}
+
+/// How often `probe` shows on a captured screen (SGR codes and line breaks ignored).
+pub fn count_visible(screen: &str, probe: &str) -> usize {
+    if probe.is_empty() {
+        return 0;
+    }
+    let flat = despace(&strip_sgr(screen));
+    flat.matches(probe).count()
 }
 
 fn report(
@@ -94,20 +136,34 @@ fn report(
     }
 }
 
-/// The first line of the message, whitespace squashed, at most 80 characters: enough to recognise
-/// it in a transcript or an input box, short enough to survive wrapping and paste collapsing.
-fn probe(typed: &str) -> String {
+/// The first 40 non-blank characters of the message's first line: enough to recognise it in a
+/// transcript, an input box or a wrapped screen, short enough to survive paste collapsing.
+pub fn probe(typed: &str) -> String {
     let first = typed.lines().next().unwrap_or("");
-    squash(first)
-        .chars()
-        .take(80)
-        .collect::<String>()
-        .trim()
-        .to_string()
+    despace(first).chars().take(40).collect()
 }
 
-fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+fn despace(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Remove CSI escape sequences (`ESC [ … final`) from captured text.
+fn strip_sgr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c == '\x1b' && it.peek() == Some(&'[') {
+            it.next();
+            for d in it.by_ref() {
+                if ('@'..='~').contains(&d) {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Whether a user turn written after byte `from` of the transcript contains `probe`.
@@ -128,7 +184,7 @@ pub fn transcript_has(path: &str, from: u64, probe: &str) -> bool {
             return false;
         };
         v["type"] == "user"
-            && user_text(&v["message"]["content"]).is_some_and(|t| squash(&t).contains(probe))
+            && user_text(&v["message"]["content"]).is_some_and(|t| despace(&t).contains(probe))
     })
 }
 
@@ -166,5 +222,52 @@ mod tests {
         std::fs::write(&path, format!("{old}{new}")).unwrap();
         assert!(transcript_has(p, old.len() as u64, &probe));
         assert!(!transcript_has("/nonexistent", 0, &probe));
+    }
+
+    fn det(state: State, draft: Option<&str>) -> Detection {
+        let mut d = crate::detect::classify("", None);
+        d.state = state;
+        d.draft = draft.map(str::to_string);
+        d
+    }
+
+    #[test]
+    fn a_screen_that_was_already_idle_confirms_nothing() {
+        let p = probe("[from:gestor] review the patch");
+        let idle = det(State::Idle, None);
+        let before = Before {
+            state: Some(State::Idle),
+            visible: 0,
+        };
+        // Never seen on screen: not taken, however idle the screen looks.
+        assert!(!taken_on_screen(before, &idle, 0, false));
+        // Seen, but still in the box: not taken.
+        assert!(!taken_on_screen(before, &idle, 1, true));
+        // Seen as a turn, out of the box: taken (idle or working on it).
+        assert!(taken_on_screen(before, &idle, 1, false));
+        assert!(taken_on_screen(before, &det(State::Busy, None), 1, false));
+        // The same text already on screen before the paste does not count again.
+        let seen_before = Before {
+            state: Some(State::Idle),
+            visible: 1,
+        };
+        assert!(!taken_on_screen(seen_before, &idle, 1, false));
+        assert!(count_visible("\x1b[1m[from:gestor] review\x1b[0m the\npatch", &p) == 1);
+    }
+
+    #[test]
+    fn a_peer_busy_before_must_finish_before_the_screen_confirms() {
+        let before = Before {
+            state: Some(State::Busy),
+            visible: 0,
+        };
+        assert!(!taken_on_screen(before, &det(State::Busy, None), 1, false));
+        assert!(taken_on_screen(before, &det(State::Idle, None), 1, false));
+        assert!(!taken_on_screen(
+            before,
+            &det(State::Unknown, None),
+            1,
+            false
+        ));
     }
 }

@@ -1,11 +1,11 @@
 //! `detect` / `detect_question` and `wait` / `wait_for`: classify a peer's visible screen, or
 //! block until it reaches a state.
 
-use super::{Ctx, check_same_pane, gone};
+use super::Ctx;
 use crate::detect::{self, Detection, State};
 use crate::error::{Result, SbError};
-use crate::store::registry::Registry;
-use crate::store::validate_role;
+use crate::guard::{self, AgentStatus};
+use crate::pane::{Observation, Pane, bottom_rows};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -15,9 +15,20 @@ pub struct DetectReport {
     pub role: Option<String>,
     /// Its pane (null for `--screen`).
     pub pane: Option<String>,
-    /// Identifies the open menu or question (null otherwise): pass it to
-    /// `sb respond --option N --expect FP` to answer only that menu.
+    /// Identifies the open dialog (question, options and what it approves; null otherwise):
+    /// pass it to `sb respond --option N --expect FP` to answer only that dialog.
     pub fingerprint: Option<String>,
+    /// Whether sb would type a message into this pane now (the send guard's own decision).
+    pub deliverable: bool,
+    /// Why it would not (null when deliverable).
+    pub refusal: Option<String>,
+    /// The pane's foreground program (null for `--screen`).
+    pub foreground: Option<String>,
+    /// The agent's own status file for this pane, when one was found (Claude Code's
+    /// `sessions/<pid>.json`): a second source next to the screen.
+    pub agent_status: Option<AgentStatus>,
+    /// The screen and the status file disagree (e.g. the file says waiting, the screen idle).
+    pub sources_disagree: bool,
     #[serde(flatten)]
     pub detection: Detection,
 }
@@ -25,45 +36,55 @@ pub struct DetectReport {
 /// Capture the role's visible screen (with attributes and the pane title) and classify it.
 /// `lines` keeps only the bottom N rows of the screen.
 pub fn detect(ctx: &Ctx, role: &str, lines: Option<usize>) -> Result<DetectReport> {
-    validate_role(role)?;
-    let entry = Registry::load(&ctx.state)?.get(role)?.clone();
-    let snap = ctx
-        .tmux
-        .snapshot(&entry.pane, true)
-        .map_err(|e| gone(role, &entry, e))?;
-    check_same_pane(role, &entry, &snap.info)?;
-    let screen = bottom_rows(&snap.screen, lines);
-    let detection = detect::classify(screen, Some(&snap.info.title));
-    Ok(report(Some(role.into()), Some(entry.pane), detection))
+    let pane = Pane::resolve(ctx, role)?;
+    let obs = pane.observe_rows(lines)?;
+    Ok(from_observation(&pane, obs))
 }
 
-/// Classify saved screen text (plain or with SGR codes).
-pub fn detect_text(text: &str, lines: Option<usize>) -> DetectReport {
-    report(None, None, detect::classify(bottom_rows(text, lines), None))
-}
-
-fn report(role: Option<String>, pane: Option<String>, detection: Detection) -> DetectReport {
-    let fingerprint = detection
-        .state
-        .is_waiting()
-        .then(|| detection.fingerprint());
+/// The report for one observation of a pane.
+pub fn from_observation(pane: &Pane, obs: Observation) -> DetectReport {
+    let disagree = obs.agent_status.as_ref().is_some_and(|s| {
+        let screen = obs.detection.state;
+        match s.status.as_str() {
+            "waiting" => !screen.is_waiting(),
+            "busy" => screen != State::Busy,
+            "idle" => screen == State::Busy || screen == State::WaitingSelect,
+            _ => false,
+        }
+    });
     DetectReport {
-        role,
-        pane,
-        fingerprint,
+        role: Some(pane.role.clone()),
+        pane: Some(pane.id().to_string()),
+        fingerprint: fingerprint(&obs.detection),
+        deliverable: obs.verdict.deliverable,
+        refusal: obs.verdict.refusal,
+        foreground: Some(obs.info.command),
+        agent_status: obs.agent_status,
+        sources_disagree: disagree,
+        detection: obs.detection,
+    }
+}
+
+/// Classify saved screen text (plain or with SGR codes). Without a pane there is no foreground
+/// program or status file: the guard decides from the screen alone.
+pub fn detect_text(text: &str, lines: Option<usize>) -> DetectReport {
+    let detection = detect::classify(bottom_rows(text, lines), None);
+    let v = guard::verdict("the pane", &detection, None, None);
+    DetectReport {
+        role: None,
+        pane: None,
+        fingerprint: fingerprint(&detection),
+        deliverable: v.deliverable,
+        refusal: v.refusal,
+        foreground: None,
+        agent_status: None,
+        sources_disagree: false,
         detection,
     }
 }
 
-fn bottom_rows(text: &str, lines: Option<usize>) -> &str {
-    let Some(n) = lines.filter(|n| *n > 0) else {
-        return text;
-    };
-    let body = text.trim_end_matches('\n');
-    match body.rmatch_indices('\n').nth(n - 1) {
-        Some((i, _)) => &text[i + 1..],
-        None => text,
-    }
+fn fingerprint(d: &Detection) -> Option<String> {
+    d.state.is_waiting().then(|| d.fingerprint())
 }
 
 /// What `wait` waits for.
@@ -137,17 +158,5 @@ pub fn wait(
                 .min(timeout.saturating_sub(start.elapsed()))
                 .max(Duration::from_millis(1)),
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::bottom_rows;
-
-    #[test]
-    fn bottom_rows_keeps_the_tail() {
-        assert_eq!(bottom_rows("a\nb\nc\n", Some(2)), "b\nc\n");
-        assert_eq!(bottom_rows("a\nb\nc", Some(5)), "a\nb\nc");
-        assert_eq!(bottom_rows("a\nb\nc", None), "a\nb\nc");
     }
 }

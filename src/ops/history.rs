@@ -3,7 +3,7 @@
 
 use super::Ctx;
 use crate::error::Result;
-use crate::store::log::{Message, read_tail};
+use crate::store::log::{Message, fold_outcomes, read_tail};
 use crate::store::validate_role;
 use serde::{Deserialize, Serialize};
 
@@ -22,13 +22,14 @@ pub fn history(ctx: &Ctx, limit: Option<usize>, role: Option<&str>) -> Result<Hi
     if let Some(r) = role {
         validate_role(r)?;
     }
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
     let tail = read_tail(
         &ctx.state.conversation(),
-        limit.unwrap_or(DEFAULT_LIMIT),
+        records_for(limit),
         |m: &Message| role.is_none_or(|r| m.from == r || m.to == r),
     )?;
     Ok(HistoryReport {
-        messages: tail.records,
+        messages: newest(fold_outcomes(tail.records), limit),
         skipped: tail.skipped,
     })
 }
@@ -36,13 +37,31 @@ pub fn history(ctx: &Ctx, limit: Option<usize>, role: Option<&str>) -> Result<Hi
 /// The last `limit` messages sent to `role` (0 = all).
 pub fn inbox(ctx: &Ctx, role: &str, limit: Option<usize>) -> Result<HistoryReport> {
     validate_role(role)?;
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
     let tail = read_tail(
         &ctx.state.mailbox(role),
-        limit.unwrap_or(DEFAULT_LIMIT),
+        records_for(limit),
         |_: &Message| true,
     )?;
     Ok(HistoryReport {
-        messages: tail.records,
+        messages: newest(fold_outcomes(tail.records), limit),
         skipped: tail.skipped,
     })
+}
+
+/// Each message is logged as a write-ahead record plus its outcome: read enough lines for
+/// `limit` messages (0 = all).
+fn records_for(limit: usize) -> usize {
+    if limit == 0 {
+        0
+    } else {
+        limit.saturating_mul(2).saturating_add(1)
+    }
+}
+
+fn newest(mut messages: Vec<Message>, limit: usize) -> Vec<Message> {
+    if limit > 0 && messages.len() > limit {
+        messages.drain(..messages.len() - limit);
+    }
+    messages
 }

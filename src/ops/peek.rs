@@ -1,7 +1,8 @@
 //! `peek` / `read_peer`: the last lines of a peer's pane, as a person would see them.
 
-use super::{Ctx, gone, live_pane};
+use super::Ctx;
 use crate::error::Result;
+use crate::pane::Pane;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -18,14 +19,11 @@ pub const DEFAULT_LINES: usize = 50;
 
 pub fn peek(ctx: &Ctx, role: &str, lines: Option<usize>) -> Result<PeekReport> {
     let lines = lines.unwrap_or(DEFAULT_LINES).clamp(1, 100_000);
-    let (entry, _) = live_pane(ctx, role)?;
-    let text = ctx
-        .tmux
-        .capture_history(&entry.pane, lines)
-        .map_err(|e| gone(role, &entry, e))?;
+    let pane = Pane::resolve(ctx, role)?;
+    let text = pane.capture_history(lines)?;
     Ok(PeekReport {
         role: role.to_string(),
-        pane: entry.pane,
+        pane: pane.id().to_string(),
         lines,
         text,
     })

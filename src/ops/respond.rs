@@ -1,8 +1,11 @@
-//! `respond`: drive a peer's menu with raw keys, every token validated before anything is sent.
+//! `respond`: answer a peer's menu — by option number (`--option N`), or with raw keys — every
+//! key validated before anything is sent, under the pane lock, and only into the dialog the
+//! caller saw (`--expect FINGERPRINT`).
 
-use super::{Ctx, gone, live_pane};
+use super::Ctx;
 use crate::detect::{Detection, State};
 use crate::error::{Result, SbError};
+use crate::pane::Pane;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -17,28 +20,58 @@ pub struct RespondReport {
     pub label: Option<String>,
     /// With `--option`: the question of the menu that was answered.
     pub question: Option<String>,
-    /// With `--option`: the screen changed after the keys (the menu took them); null for raw keys.
+    /// With `--option`: the dialog closed or changed after the keys (the menu took them); null
+    /// for raw keys.
     pub taken: Option<bool>,
-    /// With `--option`: the digit was sent a second time because the first was ignored.
+    /// With `--option`: the digit was sent a second time because the very same dialog was still
+    /// open and unchanged.
     pub retried: Option<bool>,
 }
 
-/// Send `keys` (tmux names or friendly aliases) to the role's pane.
-pub fn respond(ctx: &Ctx, role: &str, keys: &[String]) -> Result<RespondReport> {
+/// Send `keys` (tmux names or friendly aliases) to the role's pane, under its lock. The pane
+/// must run a recognised agent (not a shell: keys there run as commands) unless `force`; with
+/// `expect`, the open dialog must be the one with that fingerprint.
+pub fn respond(
+    ctx: &Ctx,
+    role: &str,
+    keys: &[String],
+    expect: Option<&str>,
+    force: bool,
+) -> Result<RespondReport> {
     if keys.is_empty() {
-        return Err(SbError::Usage("no keys given: name at least one, e.g. `sb respond dev 1` or `sb respond dev Down Enter`".into()));
+        return Err(SbError::Usage("no keys given: name at least one, e.g. `sb respond dev --option 1 --expect FP` or `sb respond dev Down Enter`".into()));
     }
     let keys = keys
         .iter()
         .map(|k| parse_key(k))
         .collect::<Result<Vec<_>>>()?;
-    let (entry, _) = live_pane(ctx, role)?;
-    ctx.tmux
-        .send_keys(&entry.pane, &keys)
-        .map_err(|e| gone(role, &entry, e))?;
+    let pane = Pane::resolve(ctx, role)?;
+    let _lock = pane.lock()?;
+    if expect.is_some() {
+        open_dialog(&pane, expect)?;
+    } else if !force {
+        let obs = pane.observe()?;
+        let d = &obs.detection;
+        let readable = d.state != State::Unknown
+            && d.agent != crate::detect::Agent::Unknown
+            && !crate::guard::is_non_agent(&obs.info.command);
+        if !readable {
+            let why = obs
+                .verdict
+                .refusal
+                .unwrap_or_else(|| format!("sb cannot read {role}'s screen"));
+            return Err(SbError::Refused {
+                reason: format!("{why}; no keys were sent"),
+                hint: format!(
+                    "look with `sb peek {role}`; keys go only to an agent sb recognises, or override with --force"
+                ),
+            });
+        }
+    }
+    pane.keys(&keys)?;
     Ok(RespondReport {
         role: role.to_string(),
-        pane: entry.pane,
+        pane: pane.id().to_string(),
         keys,
         option: None,
         label: None,
@@ -49,31 +82,22 @@ pub fn respond(ctx: &Ctx, role: &str, keys: &[String]) -> Result<RespondReport> 
 }
 
 /// Answer the open menu by option number, only if a menu is open, has that option, and (with
-/// `expect`) still has the fingerprint it had when it was detected. Holds the pane's send lock.
+/// `expect`) still has the fingerprint it had when it was detected. Holds the pane's lock.
+/// A key the menu did not take is a failure (exit 5), never reported as sent.
 pub fn respond_option(
     ctx: &Ctx,
     role: &str,
     option: u32,
     expect: Option<&str>,
 ) -> Result<RespondReport> {
-    crate::store::validate_role(role)?;
-    let entry = crate::store::registry::Registry::load(&ctx.state)?
-        .get(role)?
-        .clone();
-    ctx.state.ensure()?;
-    let _lock =
-        crate::store::FileLock::acquire(&ctx.state.lock_path(&super::send::lock_name(&entry)))?;
-    let first = open_menu(ctx, role, expect)?;
+    let pane = Pane::resolve(ctx, role)?;
+    let _lock = pane.lock()?;
+    let first = open_menu(&pane, expect)?;
     // Claude Code ignores keys that arrive in the first ~200 ms after a dialog appears (measured
     // on 2.1.332), so answer only a menu that has stayed the same for MENU_SETTLE.
     std::thread::sleep(MENU_SETTLE);
-    let d = open_menu(ctx, role, Some(&first.fingerprint()))?;
-    let labels: Vec<&str> = d.options.iter().map(|o| o.label.as_str()).collect();
-    let screen = format!(
-        "{} [{}]",
-        d.question.as_deref().unwrap_or("no question"),
-        labels.join(" | ")
-    );
+    let fp = first.fingerprint();
+    let d = open_menu(&pane, Some(&fp))?;
     let numbered = d.options.iter().any(|o| o.number.is_some());
     let target = if numbered {
         d.options.iter().position(|o| o.number == Some(option))
@@ -84,7 +108,8 @@ pub fn respond_option(
     };
     let Some(t) = target else {
         return Err(SbError::Usage(format!(
-            "{role}'s menu has no option {option}: {screen}"
+            "{role}'s menu has no option {option}: {}",
+            describe(&d)
         )));
     };
     let digit = numbered && option < 10;
@@ -97,29 +122,40 @@ pub fn respond_option(
             .chain(["Enter".to_string()])
             .collect()
     };
-    ctx.tmux
-        .send_keys(&entry.pane, &keys)
-        .map_err(|e| gone(role, &entry, e))?;
-    let mut taken = screen_changed(ctx, role, &d, TAKE_WAIT);
+    pane.keys(&keys)?;
+    let mut taken = took_keys(&pane, &fp, TAKE_WAIT);
     let mut retried = false;
-    // A digit that was ignored can be sent again: the menu is still exactly as it was.
-    if !taken && digit {
-        ctx.tmux
-            .send_keys(&entry.pane, &keys)
-            .map_err(|e| gone(role, &entry, e))?;
-        retried = true;
-        taken = screen_changed(ctx, role, &d, TAKE_WAIT);
+    // An ignored digit is sent again only into the very same dialog, checked just before.
+    if taken == Took::No && digit {
+        let now = pane.observe()?.detection;
+        if now.state == State::WaitingSelect && now.fingerprint() == fp {
+            pane.keys(&keys)?;
+            retried = true;
+            taken = took_keys(&pane, &fp, TAKE_WAIT);
+        }
     }
-    Ok(RespondReport {
+    let report = RespondReport {
         role: role.into(),
-        pane: entry.pane,
+        pane: pane.id().to_string(),
         keys,
         option: Some(option),
         label: Some(d.options[t].label.clone()),
         question: d.question.clone(),
-        taken: Some(taken),
+        taken: Some(taken == Took::Yes),
         retried: Some(retried),
-    })
+    };
+    if taken == Took::Yes {
+        Ok(report)
+    } else {
+        Err(SbError::Timeout {
+            secs: TAKE_WAIT.as_secs_f64() * if retried { 2.0 } else { 1.0 },
+            what: format!(
+                "{role}'s menu did not take option {option} ({:?}): the same dialog is still open{}",
+                report.label.as_deref().unwrap_or(""),
+                if retried { " after a second try" } else { "" }
+            ),
+        })
+    }
 }
 
 /// How long a menu must stay unchanged on screen before `--option` answers it.
@@ -128,27 +164,32 @@ pub const MENU_SETTLE: Duration = Duration::from_millis(300);
 const TAKE_WAIT: Duration = Duration::from_millis(1200);
 
 /// The open menu now, refused when there is none or (with `expect`) when it is another one.
-fn open_menu(ctx: &Ctx, role: &str, expect: Option<&str>) -> Result<Detection> {
-    let d = super::detect::detect(ctx, role, None)?.detection;
+fn open_menu(pane: &Pane, expect: Option<&str>) -> Result<Detection> {
+    let d = open_dialog(pane, expect)?;
     if d.state != State::WaitingSelect {
         return Err(SbError::Refused {
             reason: format!(
-                "{role} has no menu open (it is {}); nothing was sent",
-                d.state
+                "{} has no menu open (it is {}); nothing was sent",
+                pane.role, d.state
             ),
-            hint: format!("see `sb detect {role}`"),
+            hint: format!("see `sb detect {}`", pane.role),
         });
     }
-    if let Some(fp) = expect.filter(|fp| *fp != d.fingerprint()) {
-        let labels: Vec<&str> = d.options.iter().map(|o| o.label.as_str()).collect();
-        let screen = format!(
-            "{} [{}]",
-            d.question.as_deref().unwrap_or("no question"),
-            labels.join(" | ")
-        );
+    Ok(d)
+}
+
+/// The screen now; with `expect`, refused unless a dialog with that fingerprint is open.
+fn open_dialog(pane: &Pane, expect: Option<&str>) -> Result<Detection> {
+    let d = pane.observe()?.detection;
+    let Some(fp) = expect else {
+        return Ok(d);
+    };
+    if !d.state.is_waiting() || d.fingerprint() != fp {
+        let role = &pane.role;
         return Err(SbError::Refused {
             reason: format!(
-                "the menu on {role}'s screen is not the one detected (fingerprint {fp}); it now shows: {screen}; nothing was sent"
+                "the dialog on {role}'s screen is not the one detected (fingerprint {fp}); it now shows: {}; nothing was sent",
+                describe(&d)
             ),
             hint: format!("look again with `sb detect {role}` and answer what is open now"),
         });
@@ -156,26 +197,37 @@ fn open_menu(ctx: &Ctx, role: &str, expect: Option<&str>) -> Result<Detection> {
     Ok(d)
 }
 
-/// Whether the role's screen shows anything other than `before` (state, question, options,
-/// cursor or boxes) within `wait`.
-fn screen_changed(ctx: &Ctx, role: &str, before: &Detection, wait: Duration) -> bool {
+fn describe(d: &Detection) -> String {
+    if !d.state.is_waiting() {
+        return format!("no dialog (it is {})", d.state);
+    }
+    let labels: Vec<&str> = d.options.iter().map(|o| o.label.as_str()).collect();
+    format!(
+        "{} [{}]",
+        d.question.as_deref().unwrap_or("no question"),
+        labels.join(" | ")
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Took {
+    Yes,
+    No,
+}
+
+/// Whether, within `wait`, the dialog with fingerprint `fp` closed or changed (the menu took the
+/// keys). A screen that cannot be read counts as changed: the dialog is at least not there.
+fn took_keys(pane: &Pane, fp: &str, wait: Duration) -> Took {
     let start = Instant::now();
     loop {
-        match super::detect::detect(ctx, role, None) {
-            Ok(now) => {
-                let d = now.detection;
-                if d.state != before.state
-                    || d.question != before.question
-                    || d.options != before.options
-                    || d.tabs != before.tabs
-                {
-                    return true;
-                }
+        match pane.observe() {
+            Ok(o)
+                if o.detection.state == State::WaitingSelect && o.detection.fingerprint() == fp => {
             }
-            Err(_) => return true,
+            _ => return Took::Yes,
         }
         if start.elapsed() >= wait {
-            return false;
+            return Took::No;
         }
         std::thread::sleep(Duration::from_millis(60));
     }

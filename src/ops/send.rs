@@ -1,14 +1,18 @@
-//! `send`: deliver a message into a peer's prompt (DESIGN.md §3) behind the screen guard, and log
-//! it, delivered or not, to the conversation and the recipient's mailbox.
+//! `send`: deliver a message into a peer's prompt behind the guard (`crate::guard`), and log it,
+//! delivered or not, to the conversation and the recipient's mailbox.
+//!
+//! Write-ahead: the message's `sending` record is durably in both logs before any byte is typed,
+//! and its outcome (`delivered` / `undelivered`) follows under the same id. A message is never
+//! typed and then left unlogged, and a caller never sees a failure for a message that was typed.
 
-use super::{Ctx, check_same_pane, gone};
+use super::Ctx;
 use crate::clock::{new_id, now_rfc3339};
-use crate::detect::{self, Detection, State};
+use crate::detect::State;
 use crate::error::{Result, SbError};
-use crate::store::log::file_len;
-use crate::store::log::{Message, append_message};
-use crate::store::registry::{Registry, RoleEntry};
-use crate::store::{FileLock, validate_role};
+use crate::pane::{Observation, Pane};
+use crate::store::log::{Message, Outcome, append_message_with, file_len};
+use crate::store::registry::Registry;
+use crate::store::validate_role;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -58,13 +62,17 @@ pub struct SendReport {
     pub pane: String,
     /// Bytes typed (with the tag).
     pub bytes: usize,
-    /// With --confirm: whether the message was seen taken as a user turn (null without --confirm).
-    pub submitted_confirmed: Option<bool>,
-    /// With --confirm: how it was checked and what was seen.
+    /// With --confirm: how it was checked and what was seen (null without --confirm).
     pub confirmation: Option<super::confirm::Confirmation>,
     /// The peer's state as the guard saw it; null with --force.
     pub peer_state: Option<State>,
+    /// The message was typed but its outcome record could not be written (e.g. a full disk):
+    /// the logs show it as `sending`. Null normally.
+    pub log_warning: Option<String>,
 }
+
+/// How often `--when-ready` looks at the peer again.
+const READY_POLL: Duration = Duration::from_millis(250);
 
 /// Send a message. Undelivered messages are logged too, and then returned as the error.
 pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
@@ -82,20 +90,16 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
             "the message is empty (after removing control characters); nothing was sent".into(),
         ));
     }
-    let typed = if p.tag && !text.starts_with('/') {
+    let typed = if p.tag && !is_slash_command(&text) {
         format!("[from:{from}] {text}")
     } else {
         text.clone()
     };
-    let entry = reg.get(&p.to)?.clone();
-    ctx.state.ensure()?;
-    crate::store::log::check_loggable(&ctx.state, &p.to)?;
-    let lock_name = lock_name(&entry);
+    let pane = Pane::of(ctx, &p.to, reg.get(&p.to)?.clone());
     let transcript_start = p
         .confirm
-        .and(entry.transcript_path.as_deref())
+        .and(pane.entry.transcript_path.as_deref())
         .map(|t| (t.to_string(), file_len(Path::new(t))));
-    let deadline = p.when_ready.map(|d| Instant::now() + d);
     let mut msg = Message {
         id: new_id(),
         ts: now_rfc3339(),
@@ -105,151 +109,125 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         delivered: false,
         submitted: false,
         error: None,
+        outcome: Some(Outcome::Sending),
     };
-    loop {
-        let lock = FileLock::acquire(&ctx.state.lock_path(&lock_name))?;
-        let outcome = attempt(ctx, p, &entry, &typed);
-        let retry = matches!(outcome, Err(SbError::Refused { .. }))
-            && deadline.is_some_and(|d| Instant::now() < d);
-        if retry {
+    // Write-ahead: nothing is typed unless this record is on disk in both logs.
+    append_message_with(&ctx.state, &msg, true)?;
+    let deadline = p.when_ready.map(|d| Instant::now() + d);
+    // The outcome is logged under the pane lock, so the logs list messages in delivery order.
+    let (seen, lock) = loop {
+        let lock = match pane.lock() {
+            Ok(lock) => lock,
+            Err(e) => break (Err(e), None),
+        };
+        let outcome = attempt(&pane, p, &typed);
+        let refused = matches!(outcome, Err(SbError::Refused { .. }));
+        if refused && deadline.is_some_and(|d| Instant::now() < d) {
             drop(lock);
-            std::thread::sleep(Duration::from_millis(250));
+            if crate::interrupt::requested() {
+                let e =
+                    SbError::Interrupted("stopped while waiting for the peer to be ready".into());
+                break (Err(e), None);
+            }
+            std::thread::sleep(READY_POLL);
             continue;
         }
-        msg.ts = now_rfc3339();
-        let result = match outcome {
-            Ok(state) => {
-                msg.delivered = true;
-                msg.submitted = p.submit;
-                append_message(&ctx.state, &msg)?;
-                Ok(SendReport {
-                    pane: entry.pane.clone(),
-                    bytes: typed.len(),
-                    peer_state: state,
-                    message: msg,
-                    submitted_confirmed: None,
-                    confirmation: None,
-                })
-            }
-            Err(e) => {
-                let e = match (e, p.when_ready) {
-                    (SbError::Refused { reason, .. }, Some(d)) => SbError::Timeout {
-                        secs: d.as_secs_f64(),
-                        what: format!("{reason}; it did not become ready"),
-                    },
-                    (e, _) => e,
-                };
-                msg.error = Some(e.to_string());
-                append_message(&ctx.state, &msg)?;
-                Err(undelivered(e, &msg.id))
-            }
-        };
-        drop(lock);
-        super::register::touch(ctx, &reg, &[&from, &p.to]);
-        let mut report = result?;
-        if let (Some(timeout), true) = (p.confirm, p.submit) {
-            let c = super::confirm::confirm(
-                ctx,
-                &p.to,
-                &entry,
-                &lock_name,
-                &typed,
-                transcript_start,
-                timeout,
-            )?;
-            report.submitted_confirmed = Some(c.confirmed);
-            report.confirmation = Some(c);
+        break (outcome, Some(lock));
+    };
+    msg.ts = now_rfc3339();
+    let seen = match seen {
+        Ok(seen) => seen,
+        Err(e) => {
+            let e = match (e, p.when_ready) {
+                (SbError::Refused { reason, .. }, Some(d)) => SbError::Timeout {
+                    secs: d.as_secs_f64(),
+                    what: format!("{reason}; it did not become ready"),
+                },
+                (e, _) => e,
+            };
+            msg.error = Some(e.to_string());
+            msg.outcome = Some(Outcome::Undelivered);
+            append_message_with(&ctx.state, &msg, false)?;
+            return Err(undelivered(e, &msg.id));
         }
-        return Ok(report);
+    };
+    msg.delivered = true;
+    msg.submitted = p.submit;
+    msg.outcome = Some(Outcome::Delivered);
+    // The text is in the peer's pane now: a failure to log the outcome must not look like a
+    // failed send (a caller would send it again). The write-ahead record already names it.
+    let log_warning = append_message_with(&ctx.state, &msg, false)
+        .err()
+        .map(|e| format!("the message was delivered, but its outcome could not be logged: {e}"));
+    drop(lock);
+    // Only a delivered message says both roles were alive.
+    super::register::touch(ctx, &reg, &[&from, &p.to]);
+    let before = super::confirm::Before {
+        state: seen.as_ref().map(|o| o.detection.state),
+        visible: seen.as_ref().map_or(0, |o| {
+            super::confirm::count_visible(&o.screen, &super::confirm::probe(&typed))
+        }),
+    };
+    let mut report = SendReport {
+        pane: pane.id().to_string(),
+        bytes: typed.len(),
+        peer_state: before.state,
+        message: msg,
+        confirmation: None,
+        log_warning,
+    };
+    if let (Some(timeout), true) = (p.confirm, p.submit) {
+        report.confirmation = Some(super::confirm::confirm(
+            &pane,
+            &typed,
+            transcript_start,
+            before,
+            timeout,
+        )?);
     }
+    Ok(report)
 }
 
-/// The per-pane lock that serializes everything typed into one pane.
-pub fn lock_name(entry: &RoleEntry) -> String {
-    format!(
-        "pane-{}-{}",
-        entry.server_pid,
-        entry.pane.trim_start_matches('%')
-    )
-}
-
-/// One try under the pane lock: check the pane, read the screen, guard, paste.
-fn attempt(ctx: &Ctx, p: &SendParams, entry: &RoleEntry, typed: &str) -> Result<Option<State>> {
-    let state = if p.force {
+/// One try under the pane lock: read the screen, ask the guard, paste. Returns what was seen
+/// (nothing with --force).
+fn attempt(pane: &Pane, p: &SendParams, typed: &str) -> Result<Option<Observation>> {
+    let seen = if p.force {
         // No screen to read: the paste checks the server and the pane in its own tmux call.
         None
     } else {
-        let snap = ctx
-            .tmux
-            .snapshot(&entry.pane, true)
-            .map_err(|e| gone(&p.to, entry, e))?;
-        check_same_pane(&p.to, entry, &snap.info)?;
-        let det = detect::classify(&snap.screen, Some(&snap.info.title));
-        guard(&p.to, &det)?;
-        Some(det.state)
+        let obs = pane.observe()?;
+        if let Some(reason) = &obs.verdict.refusal {
+            return Err(SbError::Refused {
+                reason: reason.clone(),
+                hint: obs.verdict.hint.clone().unwrap_or_default(),
+            });
+        }
+        Some(obs)
     };
-    ctx.tmux
-        .paste(&entry.pane, typed, p.submit, p.settle_ms, entry.server_pid)
-        .map_err(|e| gone(&p.to, entry, e))?;
-    Ok(state)
+    pane.paste(typed, p.submit, p.settle_ms)?;
+    Ok(seen)
 }
 
-/// Refuse to type into an open menu (a paste + Enter would answer it) or over an unsent draft.
-pub fn guard(role: &str, det: &Detection) -> Result<()> {
-    if det.state == State::WaitingSelect {
-        let q = det.question.as_deref().unwrap_or("a menu");
-        let opts: Vec<String> = det
-            .options
-            .iter()
-            .map(|o| match o.number {
-                Some(n) => format!("{n}. {}", o.label),
-                None => o.label.clone(),
-            })
-            .collect();
-        let first = det
-            .options
-            .iter()
-            .find_map(|o| o.number)
-            .map_or("Enter".to_string(), |n| n.to_string());
-        return Err(SbError::Refused {
-            reason: format!(
-                "{role} has a menu open: {q:?} [{}]; typing now would answer it",
-                opts.join(" | ")
-            ),
-            hint: format!(
-                "answer it with `sb respond {role} {first}` (see `sb detect {role}`), wait with --when-ready, or override with --force"
-            ),
-        });
-    }
-    if let (State::Idle, Some(draft)) = (det.state, &det.draft) {
-        let shown: String = draft.chars().take(60).collect();
-        return Err(SbError::Refused {
-            reason: format!(
-                "{role} has unsent text in its prompt box ({shown:?}); typing now would merge with it"
-            ),
-            hint:
-                "wait until the draft is sent or cleared (--when-ready), or override with --force"
-                    .into(),
-        });
-    }
-    Ok(())
+/// A slash command the agent runs (`/clear`, `/compact keep tests`): `/name` at the very start,
+/// followed by a space or the end of the first line, where the name has no further `/` (so
+/// `/etc/hosts has a bad entry` is a message, and is tagged like any other).
+pub fn is_slash_command(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix('/') else {
+        return false;
+    };
+    let first = rest.split('\n').next().unwrap_or("");
+    let name = first.split(' ').next().unwrap_or("");
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
 }
 
 fn undelivered(e: SbError, id: &str) -> SbError {
-    let note = format!("; the message was logged as undelivered (id {id})");
-    match e {
-        SbError::PaneGone(m) => SbError::PaneGone(m + &note),
-        SbError::TmuxUnavailable(m) => SbError::TmuxUnavailable(m + &note),
-        SbError::Refused { reason, hint } => SbError::Refused {
-            reason: reason + &note,
-            hint,
-        },
-        SbError::Timeout { secs, what } => SbError::Timeout {
-            secs,
-            what: what + &note,
-        },
-        SbError::Tmux(m) => SbError::Tmux(m + &note),
-        other => other,
+    SbError::Undelivered {
+        id: id.to_string(),
+        cause: Box::new(e),
     }
 }
 
@@ -266,7 +244,32 @@ pub fn sanitize(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::sanitize;
+    use super::{is_slash_command, sanitize};
+
+    #[test]
+    fn only_a_real_slash_command_goes_untagged() {
+        for cmd in [
+            "/clear",
+            "/compact keep the tests",
+            "/model opus",
+            "/mcp",
+            "/x\nsecond",
+        ] {
+            assert!(is_slash_command(cmd), "{cmd}");
+        }
+        for msg in [
+            "/etc/hosts has a bad entry",
+            "/ hello",
+            "/",
+            "//comment",
+            "/usr/bin is full",
+            "/1password",
+            "clear",
+            " /clear",
+        ] {
+            assert!(!is_slash_command(msg), "{msg}");
+        }
+    }
 
     #[test]
     fn sanitize_removes_escapes_and_controls() {

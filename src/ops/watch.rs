@@ -17,18 +17,50 @@ use std::time::{Duration, Instant};
 pub struct Event {
     pub ts: String,
     pub role: String,
-    /// `transition`, `stalled`, `gone` or `notified`.
-    pub kind: String,
+    pub kind: EventKind,
     /// Previous state (null on the first observation).
-    pub from: Option<String>,
-    pub to: String,
+    pub from: Option<State>,
+    /// The state now (`unknown` for a role that is gone).
+    pub to: State,
     pub question: Option<String>,
     /// Option labels, numbered as on screen.
     pub options: Vec<String>,
     /// Fingerprint of the open menu, for `sb respond --option N --expect FP`.
     pub fingerprint: Option<String>,
-    /// For `notified`: who got the notice.
+    /// For `notified` and `notice_failed`: who the notice was for.
     pub notify: Option<String>,
+    /// For `notice_failed`: why the notice could not be delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// What an event reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// The role's state changed.
+    Transition,
+    /// The role has been busy for longer than `--stall-after`.
+    Stalled,
+    /// The role was unregistered or its pane is gone.
+    Gone,
+    /// A notice reached the notify role.
+    Notified,
+    /// A notice could not be delivered (the notify role's pane is gone, a log failed): it is
+    /// dropped, and said once.
+    NoticeFailed,
+}
+
+impl EventKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            EventKind::Transition => "transition",
+            EventKind::Stalled => "stalled",
+            EventKind::Gone => "gone",
+            EventKind::Notified => "notified",
+            EventKind::NoticeFailed => "notice_failed",
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -52,6 +84,8 @@ pub struct Step {
     pub events: Vec<Event>,
     /// A notice to push to the manager.
     pub notice: Option<String>,
+    /// The notice is about the open dialog (not a stall).
+    pub about_dialog: bool,
 }
 
 impl Watcher {
@@ -61,8 +95,13 @@ impl Watcher {
         let fp = (d.state == State::WaitingSelect || d.state == State::WaitingText)
             .then(|| d.fingerprint());
         if seen.state != Some(d.state) {
-            step.events
-                .push(event(role, "transition", seen.state, d, fp.clone()));
+            step.events.push(event(
+                role,
+                EventKind::Transition,
+                seen.state,
+                d,
+                fp.clone(),
+            ));
             if d.state == State::Busy {
                 seen.busy_since = Some(now);
                 seen.stalled_reported = false;
@@ -75,6 +114,7 @@ impl Watcher {
         if d.state.is_waiting() && seen.notified != fp {
             seen.notified = fp;
             step.notice = Some(notice(role, d));
+            step.about_dialog = true;
         }
         if let (State::Busy, Some(since), Some(limit)) =
             (d.state, seen.busy_since, self.stall_after)
@@ -82,7 +122,7 @@ impl Watcher {
             if !seen.stalled_reported && now.duration_since(since) >= limit {
                 seen.stalled_reported = true;
                 step.events
-                    .push(event(role, "stalled", Some(State::Busy), d, None));
+                    .push(event(role, EventKind::Stalled, Some(State::Busy), d, None));
                 step.notice = Some(format!(
                     "[sb watch] {role} has been busy for over {}s; look with `sb peek {role}`, interrupt with `sb respond {role} Escape`",
                     limit.as_secs()
@@ -98,20 +138,21 @@ impl Watcher {
         Some(Event {
             ts: now_rfc3339(),
             role: role.into(),
-            kind: "gone".into(),
-            from: seen.state.map(|s| s.as_str().into()),
-            to: "unknown".into(),
+            kind: EventKind::Gone,
+            from: seen.state,
+            to: State::Unknown,
             question: None,
             options: vec![],
             fingerprint: None,
             notify: None,
+            error: None,
         })
     }
 }
 
 fn event(
     role: &str,
-    kind: &str,
+    kind: EventKind,
     from: Option<State>,
     d: &Detection,
     fingerprint: Option<String>,
@@ -119,13 +160,14 @@ fn event(
     Event {
         ts: now_rfc3339(),
         role: role.into(),
-        kind: kind.into(),
-        from: from.map(|s| s.as_str().into()),
-        to: d.state.as_str().into(),
+        kind,
+        from,
+        to: d.state,
         question: d.question.clone(),
         options: d.options.iter().map(option_text).collect(),
         fingerprint,
         notify: None,
+        error: None,
     }
 }
 
@@ -165,17 +207,35 @@ pub struct WatchParams {
     pub rounds: Option<u64>,
 }
 
+/// A notice waiting for the notify role to be able to take it.
+#[derive(Debug, Clone)]
+struct Pending {
+    text: String,
+    /// The dialog it is about (null for a stall notice): once that dialog is gone, so is the
+    /// notice.
+    fingerprint: Option<String>,
+}
+
+/// Check `--notify` and `--roles` against the registry before the loop starts.
+pub fn validate(ctx: &Ctx, p: &WatchParams) -> Result<()> {
+    let reg = Registry::load(&ctx.state)?;
+    for r in p.notify.iter().chain(p.roles.iter().flatten()) {
+        crate::store::validate_role(r)?;
+        reg.get(r)?;
+    }
+    Ok(())
+}
+
 /// Run the loop; `on_event` gets every event (return false to stop).
 pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> bool) -> Result<()> {
-    if let Some(n) = &p.notify {
-        crate::store::validate_role(n)?;
-    }
+    validate(ctx, p)?;
     ctx.state.ensure()?;
     let mut w = Watcher {
         stall_after: p.stall_after,
         ..Watcher::default()
     };
-    let mut pending: BTreeMap<String, String> = BTreeMap::new();
+    // One pending notice per role: the newest question replaces an older one not yet delivered.
+    let mut pending: BTreeMap<String, Pending> = BTreeMap::new();
     let mut round = 0u64;
     loop {
         let reg = Registry::load(&ctx.state)?;
@@ -194,11 +254,22 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
                 Ok(r) => {
                     let step = w.observe(role, &r.detection, Instant::now());
                     events.extend(step.events);
-                    if let Some(n) = step.notice {
-                        pending.insert(role.clone(), n);
+                    let open = r.fingerprint.clone();
+                    if let Some(text) = step.notice {
+                        let fingerprint = step.about_dialog.then(|| open.clone()).flatten();
+                        pending.insert(role.clone(), Pending { text, fingerprint });
+                    } else if pending
+                        .get(role)
+                        .is_some_and(|n| n.fingerprint.is_some() && n.fingerprint != open)
+                    {
+                        // Answered before the notice could be delivered: it is stale.
+                        pending.remove(role);
                     }
                 }
-                Err(_) => events.extend(w.forget(role)),
+                Err(_) => {
+                    pending.remove(role);
+                    events.extend(w.forget(role));
+                }
             }
         }
         // Log transitions first, so a notice is never seen before the transition it reports.
@@ -207,25 +278,11 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
                 return Ok(());
             }
         }
-        // Deliver notices; one refused (the manager has a menu open) is retried next round.
-        let notify = p.notify.as_ref();
-        for (role, text) in std::mem::take(&mut pending) {
-            let Some(to) = notify else { continue };
-            let mut sp = super::send::SendParams::new(to.clone(), text.clone());
-            sp.from = Some("watch".into());
-            match super::send::send(ctx, &sp) {
-                Ok(_) => {
-                    let e = Event {
-                        kind: "notified".into(),
-                        notify: Some(to.clone()),
-                        ..notified(&role)
-                    };
-                    if !emit(ctx, &e, &mut on_event)? {
-                        return Ok(());
-                    }
+        if let Some(to) = &p.notify {
+            for e in deliver_notices(ctx, to, &mut pending) {
+                if !emit(ctx, &e, &mut on_event)? {
+                    return Ok(());
                 }
-                Err(crate::error::SbError::Refused { .. }) => drop(pending.insert(role, text)),
-                Err(_) => {}
             }
         }
         round += 1;
@@ -236,23 +293,64 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
     }
 }
 
+/// Deliver what is pending to `to` while it can take a message. Nothing is typed (or logged)
+/// while the notify role is not deliverable (a menu, a draft): the notice waits, once. A notice
+/// that fails for any other reason is dropped and reported as a `notice_failed` event.
+fn deliver_notices(ctx: &Ctx, to: &str, pending: &mut BTreeMap<String, Pending>) -> Vec<Event> {
+    let mut events = Vec::new();
+    if pending.is_empty() {
+        return events;
+    }
+    let ready = match crate::pane::Pane::resolve(ctx, to).and_then(|p| p.observe()) {
+        Ok(obs) => obs.verdict.deliverable,
+        Err(e) => {
+            for (role, _) in std::mem::take(pending) {
+                events.push(notice_event(&role, to, EventKind::NoticeFailed, Some(&e)));
+            }
+            return events;
+        }
+    };
+    if !ready {
+        return events;
+    }
+    for (role, n) in std::mem::take(pending) {
+        let mut sp = super::send::SendParams::new(to.to_string(), n.text.clone());
+        sp.from = Some("watch".into());
+        match super::send::send(ctx, &sp) {
+            Ok(_) => events.push(notice_event(&role, to, EventKind::Notified, None)),
+            // It became busy with a draft or a menu in between: try again next round.
+            Err(e) if matches!(e.cause(), crate::error::SbError::Refused { .. }) => {
+                pending.insert(role, n);
+            }
+            Err(e) => events.push(notice_event(&role, to, EventKind::NoticeFailed, Some(&e))),
+        }
+    }
+    events
+}
+
 /// Append one event to `events.jsonl` and hand it to the caller; false = stop.
 fn emit(ctx: &Ctx, e: &Event, on_event: &mut impl FnMut(&Event) -> bool) -> Result<bool> {
     append_record(&ctx.state.events(), e)?;
     Ok(on_event(e))
 }
 
-fn notified(role: &str) -> Event {
+fn notice_event(
+    role: &str,
+    notify: &str,
+    kind: EventKind,
+    error: Option<&crate::error::SbError>,
+) -> Event {
     Event {
         ts: now_rfc3339(),
         role: role.into(),
-        kind: String::new(),
+        kind,
         from: None,
-        to: String::new(),
+        to: State::Unknown,
         question: None,
         options: vec![],
         fingerprint: None,
-        notify: None,
+        notify: Some(notify.into()),
+        error: error.map(ToString::to_string),
     }
 }
 
@@ -330,7 +428,7 @@ mod tests {
                 .is_empty()
         );
         let s = w.observe("dev", &state(State::Busy), t + Duration::from_secs(61));
-        assert_eq!(s.events[0].kind, "stalled");
+        assert_eq!(s.events[0].kind, EventKind::Stalled);
         assert!(
             w.observe("dev", &state(State::Busy), t + Duration::from_secs(120))
                 .events

@@ -27,11 +27,66 @@ pub struct Message {
     pub submitted: bool,
     /// Why it was not delivered or not submitted.
     pub error: Option<String>,
+    /// Where the message stands. Each message is logged twice: a `sending` record, durably
+    /// written before any byte is typed, then its outcome under the same id. A `sending` record
+    /// with no later outcome means sb was stopped between the two: the outcome is unknown.
+    /// Absent in logs written before write-ahead records (read as delivered/undelivered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Outcome>,
+}
+
+/// A message's state in the logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Logged, about to be typed (or waiting for the peer with --when-ready).
+    Sending,
+    /// Typed into the peer's pane (see `submitted`).
+    Delivered,
+    /// Not typed: refused by the guard, timed out, interrupted, or the pane was gone.
+    Undelivered,
+}
+
+impl Message {
+    /// The outcome, also for records written before `outcome` existed.
+    pub fn outcome(&self) -> Outcome {
+        self.outcome.unwrap_or(if self.delivered {
+            Outcome::Delivered
+        } else {
+            Outcome::Undelivered
+        })
+    }
+}
+
+/// Collapse the records of each message into one: its last record, at the place of its last
+/// (outcomes are written under the pane lock, so this is delivery order). A message left at
+/// `sending` keeps that outcome (unknown: sb stopped before logging it).
+pub fn fold_outcomes(records: Vec<Message>) -> Vec<Message> {
+    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (i, m) in records.iter().enumerate() {
+        last.insert(m.id.as_str(), i);
+    }
+    let keep: Vec<bool> = records
+        .iter()
+        .enumerate()
+        .map(|(i, m)| last.get(m.id.as_str()) == Some(&i))
+        .collect();
+    records
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(m, k)| k.then_some(m))
+        .collect()
 }
 
 /// Append `msg` to the conversation and the recipient's mailbox. The conversation lock is held
 /// until both lines are written, so both files list messages in the same order.
 pub fn append_message(dir: &StateDir, msg: &Message) -> Result<()> {
+    append_message_with(dir, msg, false)
+}
+
+/// As [`append_message`], and with `durable` both files are flushed to disk (fdatasync) before
+/// it returns: the write-ahead record that must exist before anything is typed.
+pub fn append_message_with(dir: &StateDir, msg: &Message, durable: bool) -> Result<()> {
     dir.ensure()?;
     let mut line = serde_json::to_vec(msg).map_err(|e| crate::error::SbError::Other(e.into()))?;
     line.push(b'\n');
@@ -41,7 +96,16 @@ pub fn append_message(dir: &StateDir, msg: &Message) -> Result<()> {
     write_line(&conv_file, &conv, &line)?;
     let mbox = dir.mailbox(&msg.to);
     let mbox_file = open_append(&mbox)?;
-    write_line(&mbox_file, &mbox, &line)
+    write_line(&mbox_file, &mbox, &line)?;
+    if durable {
+        conv_file
+            .sync_data()
+            .map_err(|e| io_err("flush", &conv, e))?;
+        mbox_file
+            .sync_data()
+            .map_err(|e| io_err("flush", &mbox, e))?;
+    }
+    Ok(())
 }
 
 /// Check before typing that the message can be logged: both logs open for appending (created if
@@ -234,7 +298,29 @@ mod tests {
             delivered: true,
             submitted: true,
             error: None,
+            outcome: None,
         }
+    }
+
+    #[test]
+    fn outcomes_fold_into_one_message_each() {
+        let mut a = msg(1, "dev");
+        a.outcome = Some(Outcome::Sending);
+        a.delivered = false;
+        let mut a2 = a.clone();
+        a2.outcome = Some(Outcome::Delivered);
+        a2.delivered = true;
+        let mut b = msg(2, "dev");
+        b.outcome = Some(Outcome::Sending);
+        b.delivered = false;
+        let old = msg(0, "dev");
+        let folded = fold_outcomes(vec![old.clone(), a.clone(), b.clone(), a2.clone()]);
+        assert_eq!(folded, vec![old.clone(), b.clone(), a2]);
+        assert_eq!(old.outcome(), Outcome::Delivered);
+        assert_eq!(b.outcome(), Outcome::Sending);
+        let mut undelivered = msg(3, "dev");
+        undelivered.delivered = false;
+        assert_eq!(undelivered.outcome(), Outcome::Undelivered);
     }
 
     #[test]

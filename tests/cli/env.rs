@@ -155,7 +155,26 @@ impl TestEnv {
     }
 
     /// The JSON lines of a log in the state dir.
+    /// A message log as readers see it: each message once (its last record, at the place of its
+    /// last), since a message is logged as a write-ahead `sending` record plus its outcome.
+    /// Other logs (events.jsonl) are returned line by line.
     pub fn log(&self, rel: &str) -> Vec<serde_json::Value> {
+        let mut out: Vec<serde_json::Value> = Vec::new();
+        for v in self.raw_log(rel) {
+            let same = v["outcome"].is_string().then(|| {
+                out.iter()
+                    .position(|m| m["outcome"].is_string() && m["id"] == v["id"])
+            });
+            match same.flatten() {
+                Some(i) => out[i] = v,
+                None => out.push(v),
+            }
+        }
+        out
+    }
+
+    /// Every line of a log, parsed.
+    pub fn raw_log(&self, rel: &str) -> Vec<serde_json::Value> {
         self.read(rel)
             .lines()
             .map(|l| serde_json::from_str(l).expect("valid JSON line"))

@@ -40,7 +40,8 @@ fn send_refuses_an_open_menu_then_force_and_when_ready_deliver() {
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("Do you want to proceed?") && err.contains("sb respond dev 1"),
+        err.contains("Do you want to proceed?")
+            && err.contains("sb respond dev --option 1 --expect "),
         "{err}"
     );
     std::thread::sleep(Duration::from_millis(200));
@@ -210,12 +211,13 @@ fn respond_option_answers_only_the_menu_that_was_detected() {
         Duration::from_secs(5),
         || state_of(&env, "dev")["state"] == "waiting_select"
     ));
+    // Not taken even then: a failure (exit 5), never "sent".
     let out = env.run(&["--json", "respond", "dev", "--option", "1"]);
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        (v["taken"].as_bool(), v["retried"].as_bool()),
-        (Some(false), Some(true)),
-        "{v}"
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did not take option 1"),
+        "{}",
+        stderr(&out)
     );
     assert!(wait_for(Duration::from_secs(5), || dev.bytes() == b"111"));
     // The menu changed: the old fingerprint is refused.
@@ -349,7 +351,7 @@ fn confirm_uses_the_transcript_and_retries_a_swallowed_enter() {
     let out = env.run(&["--json", "send", "dev", "--confirm=10s", "first message"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["submitted_confirmed"], true, "{v}");
+    assert_eq!(v["confirmation"]["confirmed"], true, "{v}");
     assert_eq!(v["confirmation"]["method"], "screen");
     assert_eq!(v["confirmation"]["retried_enter"], true);
     // With the transcript recorded on the role (as the SessionStart hook does): it decides.
@@ -363,7 +365,7 @@ fn confirm_uses_the_transcript_and_retries_a_swallowed_enter() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         (
-            v["submitted_confirmed"].as_bool(),
+            v["confirmation"]["confirmed"].as_bool(),
             v["confirmation"]["method"].as_str()
         ),
         (Some(true), Some("transcript")),
@@ -381,7 +383,10 @@ fn confirm_uses_the_transcript_and_retries_a_swallowed_enter() {
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
-        (v["delivered"].as_bool(), v["submitted_confirmed"].as_bool()),
+        (
+            v["delivered"].as_bool(),
+            v["confirmation"]["confirmed"].as_bool()
+        ),
         (Some(true), Some(false))
     );
     assert!(

@@ -16,6 +16,7 @@ pub struct Message {
     pub delivered: bool,
     pub submitted: bool,
     pub error: Option<String>,
+    pub outcome: String,
 }
 
 #[derive(Deserialize)]
@@ -67,11 +68,12 @@ struct Send {
     delivered: bool,
     submitted: bool,
     error: Option<String>,
+    outcome: String,
     pane: String,
     bytes: usize,
     peer_state: Option<String>,
-    submitted_confirmed: Option<bool>,
     confirmation: Option<serde_json::Value>,
+    log_warning: Option<String>,
 }
 
 #[derive(Deserialize)]

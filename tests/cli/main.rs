@@ -3,6 +3,7 @@
 mod demo;
 mod env;
 mod errors;
+mod failclosed;
 mod generated;
 mod guard;
 mod hook;

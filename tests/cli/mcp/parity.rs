@@ -187,8 +187,9 @@ fn mcp_respond_option_matches_the_cli() {
     let (mut m, _) = Mcp::start(&env);
     let fp = cli(&env, &["detect", "rev"])["fingerprint"].clone();
     assert!(fp.is_string(), "no fingerprint for an open menu");
-    let mr = m.ok("respond", json!({"role": "rev", "option": 2, "expect": fp}));
-    let cr = cli(
+    // The canned menu never takes the key: both fail the same way (exit 5, not "sent").
+    let mr = m.err("respond", json!({"role": "rev", "option": 2, "expect": fp}));
+    let cr = cli_err(
         &env,
         &[
             "respond",
@@ -200,7 +201,16 @@ fn mcp_respond_option_matches_the_cli() {
         ],
     );
     assert_eq!(mr, cr);
-    assert_eq!(mr["label"], "Yes, I trust this folder");
+    assert!(
+        mr.contains("did not take option 2 (\"Yes, I trust this folder\")"),
+        "{mr}"
+    );
+    // An un-numbered menu is answered with arrows and Enter, never repeated.
+    assert_eq!(
+        rev.bytes(),
+        b"\x1b[B\r\x1b[B\r",
+        "each call sent its keys once"
+    );
     // No menu open: refused, with the CLI's message, and nothing typed.
     let before = idle.bytes().len();
     assert_eq!(

@@ -136,8 +136,14 @@ fn reliability_a_torn_tail_left_by_a_crash_does_not_swallow_the_next_message() {
             .collect();
         assert_eq!(
             parsed,
-            [Some("first".to_string()), None, Some("second".to_string())],
-            "{rel}: the fragment stays one unreadable line of its own"
+            [
+                Some("first".to_string()),
+                Some("first".to_string()),
+                None,
+                Some("second".to_string()),
+                Some("second".to_string())
+            ],
+            "{rel}: the fragment stays one unreadable line of its own (each message is a write-ahead record plus its outcome)"
         );
     }
     for args in [vec!["history", "--jsonl"], vec!["inbox", "dev", "--jsonl"]] {

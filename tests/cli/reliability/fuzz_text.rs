@@ -106,7 +106,15 @@ fn reliability_fuzz_send_text_arrives_as_exactly_one_paste_with_no_other_escape(
             stderr(&out)
         );
         sent += 1;
-        let want = if paste_body.starts_with('/') {
+        // Untagged only for a real slash command: `/name` then a space or the end of the line.
+        let slash = paste_body.strip_prefix('/').is_some_and(|rest| {
+            let name = rest.split(['\n', '\r', ' ']).next().unwrap_or("");
+            name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
+        });
+        let want = if slash {
             paste_body.clone()
         } else {
             format!("[from:fz] {paste_body}")

@@ -138,8 +138,29 @@ fn lines_of(path: &Path) -> (Vec<Vec<u8>>, Vec<u8>) {
     (lines, tail)
 }
 
-/// Parse every line of a log strictly: all complete, all JSON objects, nothing torn.
+/// Parse every line of a log strictly (all complete, all JSON objects, nothing torn), and fold
+/// each message's write-ahead `sending` record and its outcome into one, as readers do: one
+/// entry per message, its last record at the place of its first.
 fn strict_log(path: &Path) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    for v in strict_raw(path) {
+        let same = v["outcome"]
+            .is_string()
+            .then(|| {
+                out.iter()
+                    .position(|m| m["outcome"].is_string() && m["id"] == v["id"])
+            })
+            .flatten();
+        if let Some(i) = same {
+            out.remove(i);
+        }
+        out.push(v);
+    }
+    out
+}
+
+/// Every line of a log, parsed strictly.
+fn strict_raw(path: &Path) -> Vec<Value> {
     let (lines, tail) = lines_of(path);
     assert!(
         tail.is_empty(),
