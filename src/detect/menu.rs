@@ -41,7 +41,7 @@ fn parse_item(row: &Row, rules: &Rules) -> Item {
     };
     let indent = row.indent();
     let mut i = indent;
-    let cursor = at(i) == Some(rules.prompt) && matches!(at(i + 1), Some(' ') | None);
+    let cursor = at(i) == Some(rules.cursor) && matches!(at(i + 1), Some(' ') | None);
     if cursor {
         i = skip(i + 1);
     }
@@ -59,7 +59,7 @@ fn parse_item(row: &Row, rules: &Rules) -> Item {
     if at(i) == Some('[') && at(i + 2) == Some(']') && matches!(at(i + 3), Some(' ') | None) {
         checked = match at(i + 1) {
             Some(' ') => Some(false),
-            Some('✔' | '✓' | 'x' | 'X' | '×' | '■') => Some(true),
+            Some(m) if rules.check_marks.contains(&m) => Some(true),
             _ => None,
         };
         if checked.is_some() {
@@ -123,7 +123,7 @@ fn build(s: &Screen, c: usize, cur: Item, lo: usize, hi: usize, rules: &Rules) -
         }
         let it = parse_item(row, rules);
         let first = row.chars.get(it.indent).copied().unwrap_or(' ');
-        if it.indent < body_col || is_dashed(row) || "⎿│╭╰●".contains(first) || it.cursor
+        if it.indent < body_col || is_dashed(row) || rules.list_stops.contains(&first) || it.cursor
         {
             return Kind::Stop;
         }
@@ -131,7 +131,16 @@ fn build(s: &Screen, c: usize, cur: Item, lo: usize, hi: usize, rules: &Rules) -
             // A numbered sibling, or `Submit` (un-numbered, in the box column) under a multi-select.
             let submit =
                 cur.checked.is_some() && it.number.is_none() && it.indent == cur.after_number;
-            if (it.number.is_some() && it.indent == body_col) || submit {
+            // An un-numbered row just right of the cursor column (Gemini's `Done`), unless it is
+            // the description under such a row.
+            let bare = rules.bare_rows_are_options
+                && it.number.is_none()
+                && (body_col..=body_col + 1).contains(&it.indent)
+                && !(r > 0 && {
+                    let above = parse_item(&s.rows[r - 1], rules);
+                    above.number.is_none() && above.indent == it.indent
+                });
+            if (it.number.is_some() && it.indent == body_col) || submit || bare {
                 Kind::Opt
             } else if it.indent >= cur.label_col {
                 Kind::Cont
@@ -250,6 +259,9 @@ fn read_options(
             _ => open = None,
         }
     }
+    for o in &mut out {
+        o.label = strip_key_hint(std::mem::take(&mut o.label), rules);
+    }
     out
 }
 
@@ -265,6 +277,27 @@ fn split_column(text: &str) -> (String, Option<String>) {
             )
         }
         None => (t.trim().to_string(), None),
+    }
+}
+
+/// Drops a trailing key hint (`Yes, proceed (y)`, `No, suggest changes (esc)`) when the agent
+/// prints them after its labels.
+fn strip_key_hint(label: String, rules: &Rules) -> String {
+    if rules.key_hints.is_empty() {
+        return label;
+    }
+    let hint = label
+        .strip_suffix(')')
+        .and_then(|l| l.rsplit_once(" ("))
+        .filter(|(_, k)| {
+            let mut cs = k.chars();
+            let single =
+                cs.next().is_some_and(|c| c.is_ascii_alphanumeric()) && cs.next().is_none();
+            single || rules.key_hints.iter().any(|h| k.eq_ignore_ascii_case(h))
+        });
+    match hint {
+        Some((l, _)) if !l.trim().is_empty() => l.trim_end().to_string(),
+        _ => label,
     }
 }
 

@@ -21,8 +21,17 @@ fn assert_valid(d: &Detection) {
             "one selected: {d:?}"
         );
     }
-    if d.state != State::Idle {
-        assert!(d.draft.is_none(), "draft outside idle: {d:?}");
+    if !matches!(d.state, State::Idle | State::Busy) {
+        assert!(d.draft.is_none(), "draft outside idle and busy: {d:?}");
+    }
+    if d.state != State::WaitingSelect {
+        assert!(d.detail.is_none(), "detail outside waiting_select: {d:?}");
+    }
+    if let Some(detail) = &d.detail {
+        assert!(
+            !detail.is_empty() && detail.chars().count() <= crate::detect::MAX_DETAIL,
+            "detail empty or too long: {d:?}"
+        );
     }
     if !d.state.is_waiting() {
         assert!(
