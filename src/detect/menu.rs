@@ -63,7 +63,8 @@ fn parse_item(row: &Row, rules: &Rules) -> Item {
             _ => None,
         };
         if checked.is_some() {
-            i = skip(i + 3);
+            // One space after the box; more belong to the label (Gemini pads its free-text row).
+            i = (i + 3 + usize::from(at(i + 3) == Some(' '))).min(ch.len());
         }
     }
     if at(i).is_some_and(|c| rules.status_marks.contains(&c)) && at(i + 1) == Some(' ') {
@@ -79,6 +80,9 @@ fn parse_item(row: &Row, rules: &Rules) -> Item {
     }
 }
 
+/// Rows above a bare cursor row (`● Done`) searched for the numbered rows of its list.
+const MAX_BARE_GAP: usize = 30;
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
     Opt,
@@ -93,13 +97,28 @@ enum Kind {
 pub fn find_menu(s: &Screen, lo: usize, hi: usize, rules: &Rules) -> Option<Menu> {
     for c in (lo..hi.min(s.len())).rev() {
         let row = &s.rows[c];
-        let cur = parse_item(row, rules);
+        let mut cur = parse_item(row, rules);
         if !cur.cursor {
             continue;
         }
-        // `❯ text` at column 0 with no number or box is an echoed prompt, not a menu cursor.
+        // `❯ text` at column 0 with no number or box is an echoed prompt, not a menu cursor,
+        // unless the agent has un-numbered rows in numbered lists (Gemini's `● Done`): then the
+        // list is laid out from the numbered row above it.
         if cur.indent == 0 && cur.number.is_none() && cur.checked.is_none() {
-            continue;
+            let anchor = (c.saturating_sub(MAX_BARE_GAP).max(lo)..c)
+                .rev()
+                .map(|r| parse_item(&s.rows[r], rules))
+                .find(|it| it.number.is_some() && !it.cursor && it.indent >= 2);
+            match anchor.filter(|_| rules.bare_rows_are_options) {
+                Some(a) => {
+                    cur = Item {
+                        indent: a.indent - 2,
+                        cursor: true,
+                        ..a
+                    }
+                }
+                None => continue,
+            }
         }
         if let Some(m) = build(s, c, cur, lo, hi, rules) {
             return Some(m);
@@ -136,9 +155,9 @@ fn build(s: &Screen, c: usize, cur: Item, lo: usize, hi: usize, rules: &Rules) -
             let bare = rules.bare_rows_are_options
                 && it.number.is_none()
                 && (body_col..=body_col + 1).contains(&it.indent)
-                && !(r > 0 && {
+                && !(r > 0 && !s.rows[r - 1].is_blank() && {
                     let above = parse_item(&s.rows[r - 1], rules);
-                    above.number.is_none() && above.indent == it.indent
+                    above.number.is_none() && above.label_col == it.label_col
                 });
             if (it.number.is_some() && it.indent == body_col) || submit || bare {
                 Kind::Opt

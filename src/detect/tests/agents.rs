@@ -280,3 +280,80 @@ fn pane_commands_name_agents() {
         assert_eq!(recognise_command(cmd), want, "{cmd:?}");
     }
 }
+
+/// Gemini's multi-select as its code draws it: numbered options with boxes, `All of the above`,
+/// the free-text row, and an un-numbered `Done` row (with its description under it).
+fn gemini_multiselect(cursor_on: usize) -> String {
+    // (row text from column 2, after the two-column cursor cell; whether it starts an option).
+    let rows = [
+        ("1. [x] date-fns", true),
+        ("       Small and modular.", false),
+        ("2. [ ] Luxon", true),
+        ("3. [ ] All of the above", true),
+        ("       Select all options", false),
+        ("4. [ ]  Enter a custom value", true),
+        (" Done", true),
+        (" Finish selection", false),
+    ];
+    let w = 60;
+    let mut out = vec![
+        format!("╭{}╮", "─".repeat(w)),
+        format!("│ {:<1$}│", "Answer Questions", w - 1),
+        format!("│ {:<1$}│", "", w - 1),
+        format!("│ {:<1$}│", "Which libraries should we use?", w - 1),
+        format!("│ {:<1$}│", "(Select all that apply)", w - 1),
+        format!("│ {:<1$}│", "", w - 1),
+    ];
+    let mut option = 0;
+    for (r, starts_option) in rows {
+        option += usize::from(starts_option);
+        let cell = if starts_option && option == cursor_on {
+            "● "
+        } else {
+            "  "
+        };
+        out.push(format!("│ {:<1$}│", format!("{cell}{r}"), w - 1));
+    }
+    out.push(format!("│ {:<1$}│", "", w - 1));
+    out.push(format!(
+        "│ {:<1$}│",
+        "Enter to select · ↑/↓ to navigate · Esc to cancel",
+        w - 1
+    ));
+    out.push(format!("╰{}╯", "─".repeat(w)));
+    out.join("\n") + "\n"
+}
+
+#[test]
+fn gemini_multiselect_done_is_a_row() {
+    let labels = [
+        "date-fns",
+        "Luxon",
+        "All of the above",
+        "Enter a custom value",
+        "Done",
+    ];
+    for cursor in 1..=5 {
+        let d = classify(&gemini_multiselect(cursor), None);
+        assert_eq!(d.state, State::WaitingSelect, "cursor {cursor}");
+        assert_eq!(d.agent, Agent::Gemini);
+        assert_eq!(
+            d.question.as_deref(),
+            Some("Which libraries should we use?")
+        );
+        let got: Vec<&str> = d.options.iter().map(|o| o.label.as_str()).collect();
+        assert_eq!(got, labels, "cursor {cursor}");
+        let selected: Vec<bool> = d.options.iter().map(|o| o.selected).collect();
+        assert_eq!(
+            selected,
+            (1..=5).map(|i| i == cursor).collect::<Vec<_>>(),
+            "cursor {cursor}"
+        );
+        let checked: Vec<Option<bool>> = d.options.iter().map(|o| o.checked).collect();
+        assert_eq!(
+            checked,
+            [Some(true), Some(false), Some(false), Some(false), None]
+        );
+        assert_eq!(d.options[4].number, None);
+    }
+}
