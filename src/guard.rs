@@ -143,7 +143,15 @@ fn menu_reason(role: &str, det: &Detection) -> String {
             None => o.label.clone(),
         })
         .collect();
-    let detail = String::new();
+    let detail = det
+        .detail
+        .as_deref()
+        .map(|d| {
+            let d = d.split('\n').collect::<Vec<_>>().join(" ⏎ ");
+            let d: String = d.chars().take(120).collect();
+            format!(" for {d:?}")
+        })
+        .unwrap_or_default();
     format!(
         "{role} has a menu open: {q:?}{detail} [{}]; typing now would answer it",
         opts.join(" | ")

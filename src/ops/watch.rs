@@ -23,6 +23,9 @@ pub struct Event {
     /// The state now (`unknown` for a role that is gone).
     pub to: State,
     pub question: Option<String>,
+    /// What the dialog approves (the command, the file, the plan), when one is open.
+    #[serde(default)]
+    pub detail: Option<String>,
     /// Option labels, numbered as on screen.
     pub options: Vec<String>,
     /// Fingerprint of the open menu, for `sb respond --option N --expect FP`.
@@ -142,6 +145,7 @@ impl Watcher {
             from: seen.state,
             to: State::Unknown,
             question: None,
+            detail: None,
             options: vec![],
             fingerprint: None,
             notify: None,
@@ -164,6 +168,7 @@ fn event(
         from,
         to: d.state,
         question: d.question.clone(),
+        detail: d.detail.clone(),
         options: d.options.iter().map(option_text).collect(),
         fingerprint,
         notify: None,
@@ -185,6 +190,14 @@ pub fn notice(role: &str, d: &Detection) -> String {
         State::WaitingSelect => format!("[sb watch] {role} is waiting on a menu: {q}"),
         _ => format!("[sb watch] {role} asks: {q}\nAnswer with: sb send {role} 'your answer'"),
     };
+    if let Some(detail) = &d.detail {
+        let shown: String = detail.chars().take(600).collect();
+        s.push_str("\nIt approves:\n");
+        for line in shown.lines() {
+            s.push_str(&format!("  | {line}\n"));
+        }
+        s.pop();
+    }
     let fp = d.fingerprint();
     for (i, o) in d.options.iter().enumerate() {
         let n = o.number.unwrap_or(i as u32 + 1);
@@ -347,6 +360,7 @@ fn notice_event(
         from: None,
         to: State::Unknown,
         question: None,
+        detail: None,
         options: vec![],
         fingerprint: None,
         notify: Some(notify.into()),
