@@ -90,9 +90,7 @@ impl Tmux {
             cmd.stdin(Stdio::piped());
         }
         let mut child = cmd.spawn().map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                SbError::TmuxUnavailable("the `tmux` binary was not found on PATH".into())
-            }
+            std::io::ErrorKind::NotFound => SbError::TmuxNotFound,
             _ => SbError::TmuxUnavailable(format!("cannot run tmux: {e}")),
         })?;
         let writer = stdin.map(|bytes| {
@@ -122,7 +120,38 @@ impl Tmux {
         if let Some(w) = writer {
             let _ = w.join();
         }
-        check(out)
+        check(out).map_err(|e| match e {
+            SbError::NoTmuxServer { detail, .. } => SbError::NoTmuxServer {
+                socket: self.socket_name(),
+                detail,
+            },
+            other => other,
+        })
+    }
+
+    /// The socket this client talks to, for messages: `--socket`/`SB_TMUX_SOCKET`, else the one
+    /// in `$TMUX`, else tmux's default (`$TMUX_TMPDIR` or /tmp, then `tmux-UID/default`).
+    pub fn socket_name(&self) -> String {
+        if let Some(s) = &self.socket {
+            return s.display().to_string();
+        }
+        if let Some(s) = std::env::var("TMUX")
+            .ok()
+            .and_then(|t| t.split(',').next().map(str::to_string))
+            .filter(|s| !s.is_empty())
+        {
+            return format!("{s} (from $TMUX)");
+        }
+        let tmp = std::env::var("TMUX_TMPDIR")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "/tmp".into());
+        // SAFETY: getuid(2) has no preconditions and cannot fail.
+        let uid = unsafe { libc::getuid() };
+        format!(
+            "{}/tmux-{uid}/default (tmux's default)",
+            tmp.trim_end_matches('/')
+        )
     }
 
     /// One pane's facts; `PaneGone` when it does not exist.
@@ -139,11 +168,7 @@ impl Tmux {
     pub fn list_panes(&self) -> Result<Vec<PaneInfo>> {
         match self.run(["list-panes", "-a", "-F", PANE_FORMAT], None) {
             Ok(out) => Ok(out.lines().filter_map(PaneInfo::parse).collect()),
-            Err(SbError::TmuxUnavailable(m))
-                if m.contains("no server") || m.contains("error connecting") =>
-            {
-                Ok(vec![])
-            }
+            Err(SbError::NoTmuxServer { .. }) => Ok(vec![]),
             Err(e) => Err(e),
         }
     }
@@ -286,12 +311,17 @@ fn check(out: std::process::Output) -> Result<String> {
     if err.contains("no server running")
         || err.contains("error connecting to")
         || err.contains("No such file or directory")
-        // the server died while this command ran (killed, crashed, or the last session ended)
-        || err.contains("server exited unexpectedly")
-        || err.contains("lost server")
     {
+        // The socket is filled in by `Tmux::run`, which knows it.
+        return Err(SbError::NoTmuxServer {
+            socket: String::new(),
+            detail: String::new(),
+        });
+    }
+    // the server died while this command ran (killed, crashed, or the last session ended)
+    if err.contains("server exited unexpectedly") || err.contains("lost server") {
         return Err(SbError::TmuxUnavailable(format!(
-            "no tmux server is running ({err})"
+            "the tmux server went away while sb talked to it ({err})"
         )));
     }
     if err.contains("can't find pane")

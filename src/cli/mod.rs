@@ -123,6 +123,25 @@ impl Global {
     }
 }
 
+/// One warning line when `--from ROLE` names a role that is not registered (the message still
+/// goes; a reply to that name could not be delivered). `user`, the default sender, is fine.
+pub(crate) fn warn_unregistered_from(ctx: &Ctx, from: Option<&str>) {
+    let Some(from) = from.filter(|f| *f != "user") else {
+        return;
+    };
+    let Ok(reg) = crate::store::registry::Registry::load(&ctx.state) else {
+        return;
+    };
+    if !reg.roles.contains_key(from) {
+        let hint = crate::error::closest(from, &reg.roles.keys().cloned().collect::<Vec<_>>())
+            .map(|g| format!(" (did you mean {g}?)"))
+            .unwrap_or_default();
+        crate::output::note(&format!(
+            "sb: warning: --from {from:?} is not a registered role{hint}; the peer cannot reply to it"
+        ));
+    }
+}
+
 /// Run a parsed command line. Ok(exit code) for outcomes that are not errors.
 pub fn dispatch(cli: Cli) -> Result<u8> {
     let g = &cli.global;

@@ -4,7 +4,6 @@ use crate::error::{Result, SbError};
 use crate::ops::{Ctx, send};
 use crate::output::{Out, note};
 use clap::Args;
-use std::io::Read;
 
 /// Send a message into a peer's prompt as a new user turn
 ///
@@ -48,14 +47,16 @@ pub struct SendArgs {
 
 pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
     let text = if a.text.len() == 1 && a.text[0] == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
+        let (s, lossy) = crate::text::read_lossy(std::io::stdin())
             .map_err(|e| SbError::Usage(format!("cannot read the message from stdin: {e}")))?;
+        if lossy {
+            note(&crate::text::lossy_warning("the message on stdin"));
+        }
         s.strip_suffix('\n').map(str::to_string).unwrap_or(s)
     } else {
         a.text.join(" ")
     };
+    super::warn_unregistered_from(ctx, a.from.as_deref());
     let p = send::SendParams {
         to: a.to,
         text,
@@ -83,11 +84,10 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
             Some(c) => format!(", NOT confirmed by {} after {} ms", c.method, c.waited_ms),
             None => String::new(),
         };
-        note(&format!(
+        out.line(&format!(
             "{how} to {} ({} bytes, pane {}, id {}{confirmed})",
             r.message.to, r.bytes, r.pane, r.message.id
-        ));
-        Ok(())
+        ))
     };
     if let Some(c) = r.confirmation.as_ref().filter(|c| !c.confirmed) {
         let state = c.state.map_or("unknown".to_string(), |s| s.to_string());

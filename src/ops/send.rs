@@ -9,6 +9,7 @@ use crate::store::log::file_len;
 use crate::store::log::{Message, append_message};
 use crate::store::registry::{Registry, RoleEntry};
 use crate::store::{FileLock, validate_role};
+use crate::text::sanitize;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -240,6 +241,10 @@ fn undelivered(e: SbError, id: &str) -> SbError {
     match e {
         SbError::PaneGone(m) => SbError::PaneGone(m + &note),
         SbError::TmuxUnavailable(m) => SbError::TmuxUnavailable(m + &note),
+        SbError::NoTmuxServer { socket, detail } => SbError::NoTmuxServer {
+            socket,
+            detail: detail + &note,
+        },
         SbError::Refused { reason, hint } => SbError::Refused {
             reason: reason + &note,
             hint,
@@ -250,28 +255,5 @@ fn undelivered(e: SbError, id: &str) -> SbError {
         },
         SbError::Tmux(m) => SbError::Tmux(m + &note),
         other => other,
-    }
-}
-
-/// Remove everything that could end the bracketed paste early or act as a keystroke: ESC and
-/// all other C0/C1 controls except `\n` and `\t`; `\r\n` and lone `\r` become `\n`.
-pub fn sanitize(text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    text.chars()
-        .filter(|&c| {
-            c == '\n' || c == '\t' || !(c.is_control() || ('\u{80}'..='\u{9f}').contains(&c))
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sanitize;
-
-    #[test]
-    fn sanitize_removes_escapes_and_controls() {
-        let s = sanitize("a\x1b[201~b\x1b[200~c\x07\x00\r\nd\re\t\u{9b}f\u{7f}ü");
-        assert_eq!(s, "a[201~b[200~c\nd\ne\tfü");
-        assert!(!s.contains('\x1b'));
     }
 }
