@@ -31,7 +31,7 @@ pub fn run(out: Out, a: DemoArgs) -> Result<std::io::Result<()>> {
             s.push_str(&format!("  {} → {}: {}\n", m.from, m.to, m.text));
         }
         s.push_str(&out.paint("\nPeers\n", Style::Bold));
-        let rows = r.peers.peers.iter().map(|p| vec![p.role.clone(), p.pane.clone(), if p.alive { "yes" } else { "no" }.into()]).collect();
+        let rows = r.peers.peers.iter().map(|p| vec![p.role.clone(), p.pane.clone(), match p.alive { Some(true) => "yes", Some(false) => "no", None => "unknown" }.into()]).collect();
         s.push_str(&out.table(&["role", "pane", "alive"], rows));
         s.push_str(&out.paint("\n\nDetections\n", Style::Bold));
         for d in &r.detections {

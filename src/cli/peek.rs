@@ -10,6 +10,7 @@ use clap::Args;
 #[command(after_help = "Examples:\n  sb peek dev\n  sb peek dev --lines 200 | less")]
 pub struct PeekArgs {
     /// Role to look at
+    #[arg(add = super::role_completer())]
     pub role: String,
     /// How many lines
     #[arg(long, short = 'n', default_value_t = peek::DEFAULT_LINES)]

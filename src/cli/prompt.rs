@@ -29,6 +29,7 @@ pub enum PromptCmd {
 #[derive(Debug, Args)]
 pub struct SetArgs {
     /// Role name
+    #[arg(add = super::role_completer())]
     pub role: String,
     /// The briefing; `-` reads stdin
     #[arg(
@@ -45,6 +46,7 @@ pub struct SetArgs {
 #[derive(Debug, Args)]
 pub struct RoleArg {
     /// Role name
+    #[arg(add = super::role_completer())]
     pub role: String,
 }
 

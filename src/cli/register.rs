@@ -23,6 +23,7 @@ pub struct RegisterArgs {
 #[command(after_help = "Example:\n  sb unregister reviewer")]
 pub struct UnregisterArgs {
     /// Role name
+    #[arg(add = super::role_completer())]
     pub role: String,
 }
 

@@ -17,6 +17,7 @@ use clap::Args;
 )]
 pub struct SendArgs {
     /// Recipient role
+    #[arg(add = super::role_completer())]
     pub to: String,
     /// The message; `-` reads it from stdin. Several words are joined with spaces
     #[arg(required = true, num_args = 1.., allow_hyphen_values = true)]
