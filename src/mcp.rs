@@ -46,8 +46,8 @@ pub struct SendArgs {
 pub struct RoleLinesArgs {
     /// Role to look at.
     pub role: String,
-    /// Number of lines (read_peer: scrollback lines, default 50; detect_question: bottom rows of
-    /// the screen to classify, default the whole visible screen).
+    /// Number of lines (read_peer: scrollback lines, default 50, 0 = the whole scrollback;
+    /// detect_question: bottom rows of the screen to classify, default the whole visible screen).
     pub lines: Option<usize>,
 }
 

@@ -202,8 +202,13 @@ impl Tmux {
     }
 
     /// The last `lines` lines of history and screen, wrapped lines joined (`capture-pane -p -J`).
+    /// The last `lines` lines of the pane's scrollback and screen; 0 = all of it.
     pub fn capture_history(&self, pane: &str, lines: usize) -> Result<String> {
-        let start = format!("-{}", lines.max(1));
+        let start = if lines == 0 {
+            "-".to_string()
+        } else {
+            format!("-{lines}")
+        };
         let out = self
             .run(["capture-pane", "-p", "-J", "-t", pane, "-S", &start], None)
             .map_err(|e| no_pane(e, pane))?;
@@ -211,7 +216,11 @@ impl Tmux {
         while rows.last().is_some_and(|l| l.trim().is_empty()) {
             rows.pop();
         }
-        let from = rows.len().saturating_sub(lines);
+        let from = if lines == 0 {
+            0
+        } else {
+            rows.len().saturating_sub(lines)
+        };
         Ok(rows[from..].join("\n"))
     }
 
