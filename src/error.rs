@@ -18,7 +18,7 @@ pub enum SbError {
     #[error("tmux is not available: {0}")]
     TmuxUnavailable(String),
     /// The `tmux` program is not on PATH.
-    #[error("tmux is not available: the `tmux` program was not found on PATH")]
+    #[error("tmux is not available: the `tmux` binary was not found on PATH")]
     TmuxNotFound,
     /// tmux runs, but no server listens on the socket sb talks to. `detail` is appended as it is
     /// (e.g. "; the message was logged as undelivered (id …)").

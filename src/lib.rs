@@ -34,7 +34,9 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> Resul
     };
     let json = cli.global.json;
     cli::dispatch(cli).map(ExitCode::from).inspect_err(|e| {
-        if json {
+        // One document: when the command already printed its report (a send delivered but not
+        // confirmed), the exit code and stderr carry the failure.
+        if json && !output::document_printed() {
             print_json_error(e);
         }
     })

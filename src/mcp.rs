@@ -78,8 +78,12 @@ pub struct HistoryArgs {
 pub struct InboxArgs {
     /// Role whose mailbox to read.
     pub role: String,
-    /// How many of the newest messages (default 20; 0 = all).
+    /// How many of the newest messages (default 20, or all with unread; 0 = all).
     pub limit: Option<usize>,
+    /// Only the messages after the role's read marker: "what is new for me" (default false).
+    pub unread: Option<bool>,
+    /// Move the read marker to the newest message returned (default false).
+    pub mark_read: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -306,14 +310,20 @@ impl SbServer {
             .await
     }
 
-    /// The newest messages sent to one role, oldest first.
+    /// The newest messages sent to one role, oldest first. With unread, only those after the
+    /// role's read marker; with mark_read, the newest returned becomes the marker.
     #[tool]
     async fn inbox(
         &self,
         Parameters(a): Parameters<InboxArgs>,
     ) -> std::result::Result<Json<ops::history::HistoryReport>, CallToolResult> {
-        self.call(move |c| ops::history::inbox(c, &a.role, a.limit))
-            .await
+        let p = ops::history::InboxParams {
+            role: a.role,
+            limit: a.limit,
+            unread: a.unread.unwrap_or(false),
+            mark_read: a.mark_read.unwrap_or(false),
+        };
+        self.call(move |c| ops::history::inbox_with(c, &p)).await
     }
 
     /// Save a role's briefing; it is re-injected into that role's session at start and after /clear.

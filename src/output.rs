@@ -44,6 +44,7 @@ impl Out {
         human: impl FnOnce(&T) -> String,
     ) -> std::io::Result<()> {
         if self.json {
+            DOCUMENT_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
             let s = serde_json::to_string_pretty(report).map_err(std::io::Error::other)?;
             self.line(&s)
         } else {
@@ -170,6 +171,15 @@ pub fn strip_sgr(s: &str) -> String {
         }
     }
     out
+}
+
+/// Set once a command printed its JSON document: a failure after that (`send --confirm` that was
+/// delivered but not confirmed) is not printed as a second document.
+static DOCUMENT_PRINTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether a JSON document already went to stdout in this process.
+pub fn document_printed() -> bool {
+    DOCUMENT_PRINTED.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -155,7 +155,8 @@ pub(crate) fn role_completer() -> clap_complete::engine::ArgValueCandidates {
 /// One warning line when `--from ROLE` names a role that is not registered (the message still
 /// goes; a reply to that name could not be delivered). `user`, the default sender, is fine.
 pub(crate) fn warn_unregistered_from(ctx: &Ctx, from: Option<&str>) {
-    let Some(from) = from.filter(|f| *f != "user") else {
+    // An invalid name is refused by the command itself, with its own message.
+    let Some(from) = from.filter(|f| *f != "user" && crate::store::validate_role(f).is_ok()) else {
         return;
     };
     let Ok(reg) = crate::store::registry::Registry::load(&ctx.state) else {
