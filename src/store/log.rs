@@ -295,10 +295,10 @@ pub fn follow<T: DeserializeOwned>(
             pending.extend_from_slice(&buf);
             while let Some(nl) = pending.iter().position(|b| *b == b'\n') {
                 let line: Vec<u8> = pending.drain(..=nl).collect();
-                if let Ok(r) = serde_json::from_slice::<T>(&line[..nl]) {
-                    if !on_record(r) {
-                        return Ok(());
-                    }
+                if let Ok(r) = serde_json::from_slice::<T>(&line[..nl])
+                    && !on_record(r)
+                {
+                    return Ok(());
                 }
             }
         }
