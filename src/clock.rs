@@ -61,6 +61,85 @@ pub fn age(ts: &str) -> String {
     }
 }
 
+/// A calendar date and time of day (in UTC or the local zone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Civil {
+    pub year: i64,
+    /// 1-12.
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+}
+
+/// `t` in UTC.
+pub fn utc(t: SystemTime) -> Civil {
+    let secs = unix_secs(t);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    Civil {
+        year,
+        month,
+        day,
+        hour: (rem / 3600) as u32,
+        minute: (rem % 3600 / 60) as u32,
+        second: (rem % 60) as u32,
+    }
+}
+
+/// `t` in the local time zone, as the C library sees it (it honours `TZ`); UTC if that fails.
+pub fn local(t: SystemTime) -> Civil {
+    // time_t is 64 bits on every platform sb builds for (Linux, macOS).
+    let secs = unix_secs(t) as libc::time_t;
+    // SAFETY: `tm` is plain old data (integers and, on glibc, a pointer that localtime_r sets);
+    // all-zero is a valid value for it.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: both pointers are valid for the duration of the call and do not alias;
+    // localtime_r is the re-entrant form and writes only into `tm`.
+    let ok = unsafe { !libc::localtime_r(&secs, &mut tm).is_null() };
+    if !ok {
+        return utc(t);
+    }
+    Civil {
+        year: i64::from(tm.tm_year) + 1900,
+        month: (tm.tm_mon + 1) as u32,
+        day: tm.tm_mday as u32,
+        hour: tm.tm_hour as u32,
+        minute: tm.tm_min as u32,
+        second: tm.tm_sec as u32,
+    }
+}
+
+fn unix_secs(t: SystemTime) -> i64 {
+    match t.duration_since(UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64),
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A message time for people: `HH:MM:SS` on the day of `now`, `Mon DD HH:MM` on another day of
+/// the same year, `Mon DD YYYY HH:MM` in another year; in the local zone unless `in_utc`.
+pub fn short_time(t: SystemTime, now: SystemTime, in_utc: bool) -> String {
+    let conv = if in_utc { utc } else { local };
+    let (c, today) = (conv(t), conv(now));
+    let mon = MONTHS[(c.month as usize).clamp(1, 12) - 1];
+    if (c.year, c.month, c.day) == (today.year, today.month, today.day) {
+        format!("{:02}:{:02}:{:02}", c.hour, c.minute, c.second)
+    } else if c.year == today.year {
+        format!("{mon} {:02} {:02}:{:02}", c.day, c.hour, c.minute)
+    } else {
+        format!(
+            "{mon} {:02} {} {:02}:{:02}",
+            c.day, c.year, c.hour, c.minute
+        )
+    }
+}
+
 /// A unique id that sorts by creation time: nanoseconds, pid and a per-process counter, in hex.
 pub fn new_id() -> String {
     static SEQ: AtomicU32 = AtomicU32::new(0);
@@ -117,6 +196,29 @@ mod tests {
             Some("2024-02-29T23:59:59.000Z")
         );
         assert_eq!(parse_rfc3339("garbage"), None);
+    }
+
+    #[test]
+    fn short_time_shows_the_date_when_not_today() {
+        let at = |s: &str| parse_rfc3339(s).unwrap();
+        let now = at("2026-11-28T12:00:00Z");
+        assert_eq!(
+            short_time(at("2026-11-28T10:00:00Z"), now, true),
+            "10:00:00"
+        );
+        assert_eq!(
+            short_time(at("2026-11-01T10:00:00Z"), now, true),
+            "Nov 01 10:00"
+        );
+        assert_eq!(
+            short_time(at("2026-11-27T23:59:59Z"), now, true),
+            "Nov 27 23:59"
+        );
+        assert_eq!(
+            short_time(at("2025-12-31T08:05:00Z"), now, true),
+            "Dec 31 2025 08:05"
+        );
+        assert_eq!(utc(at("2024-02-29T23:59:58Z")).day, 29);
     }
 
     #[test]

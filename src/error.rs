@@ -17,6 +17,22 @@ pub enum SbError {
     NoPrompt(String),
     #[error("tmux is not available: {0}")]
     TmuxUnavailable(String),
+    /// The `tmux` program is not on PATH.
+    #[error("tmux is not available: the `tmux` binary was not found on PATH")]
+    TmuxNotFound,
+    /// tmux runs, but no server listens on the socket sb talks to. `detail` is appended as it is
+    /// (e.g. "; the message was logged as undelivered (id …)").
+    #[error("no tmux server is running on socket {socket}{detail}")]
+    NoTmuxServer { socket: String, detail: String },
+    /// The state directory was written by a newer sb in a format this one does not know.
+    #[error(
+        "{path} has format version {found}; this sb understands version {known} and will not rewrite it"
+    )]
+    NewerFormat {
+        path: PathBuf,
+        found: u64,
+        known: u32,
+    },
     #[error("{0}")]
     PaneGone(String),
     #[error("timed out after {secs:.1}s: {what}")]
@@ -47,15 +63,20 @@ impl SbError {
         match self {
             SbError::Usage(_) | SbError::BadRole { .. } | SbError::BadKey(_) => 2,
             SbError::UnknownRole { .. } | SbError::NoPrompt(_) => 3,
-            SbError::TmuxUnavailable(_) | SbError::PaneGone(_) => 4,
+            SbError::TmuxUnavailable(_)
+            | SbError::TmuxNotFound
+            | SbError::NoTmuxServer { .. }
+            | SbError::PaneGone(_) => 4,
             SbError::Timeout { .. } => 5,
             SbError::Refused { .. } => 6,
             SbError::BrokenPipe => 0,
             SbError::Interrupted(_) => 130,
             SbError::Undelivered { cause, .. } => cause.exit_code(),
-            SbError::Corrupt { .. } | SbError::Unsafe(_) | SbError::Tmux(_) | SbError::Other(_) => {
-                1
-            }
+            SbError::Corrupt { .. }
+            | SbError::NewerFormat { .. }
+            | SbError::Unsafe(_)
+            | SbError::Tmux(_)
+            | SbError::Other(_) => 1,
         }
     }
 
@@ -68,6 +89,9 @@ impl SbError {
             SbError::UnknownRole { .. } => "unknown_role",
             SbError::NoPrompt(_) => "no_prompt",
             SbError::TmuxUnavailable(_) => "tmux_unavailable",
+            SbError::TmuxNotFound => "tmux_not_found",
+            SbError::NoTmuxServer { .. } => "no_tmux_server",
+            SbError::NewerFormat { .. } => "newer_format",
             SbError::PaneGone(_) => "pane_gone",
             SbError::Timeout { .. } => "timeout",
             SbError::Refused { .. } => "refused",
@@ -109,6 +133,29 @@ impl SbError {
         msg
     }
 
+    /// The id of the message this failure left in the logs as undelivered, when there is one.
+    pub fn message_id(&self) -> Option<&str> {
+        self.undelivered_id()
+    }
+
+    /// The error for machines: `{"error": {kind, message, hint, exit_code, message_id}}`, printed
+    /// on stdout with `--json` and returned as MCP structured content.
+    pub fn to_json(&self) -> serde_json::Value {
+        let message = match self {
+            SbError::Other(e) => format!("{e:#}"),
+            other => other.to_string(),
+        };
+        serde_json::json!({
+            "error": {
+                "kind": self.kind(),
+                "message": message,
+                "hint": self.hint(),
+                "exit_code": self.exit_code(),
+                "message_id": self.message_id(),
+            }
+        })
+    }
+
     /// An output error: a closed stdout is a quiet success, anything else a runtime failure.
     pub fn from_io(e: std::io::Error) -> SbError {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
@@ -122,7 +169,7 @@ impl SbError {
     pub fn hint(&self) -> Option<String> {
         match self {
             SbError::BadRole { .. } => Some(
-                "role names are 1-64 characters of A-Z a-z 0-9 . _ - and do not start with '.'".into(),
+                "role names are 1-64 characters of A-Z a-z 0-9 . _ - and do not start with '.' or '-'".into(),
             ),
             SbError::BadKey(_) => Some(
                 "keys are tmux key names (Enter, Escape, Tab, BTab, Space, BSpace, Up, Down, Left, Right, \
@@ -133,13 +180,27 @@ impl SbError {
             SbError::UnknownRole { known, .. } if known.is_empty() => {
                 Some("no roles are registered; run `sb register ROLE` inside the peer's tmux pane".into())
             }
-            SbError::UnknownRole { known, .. } => Some(format!(
-                "registered roles: {}; register a new one with `sb register ROLE`",
-                known.join(", ")
-            )),
+            SbError::UnknownRole { role, known } => {
+                let guess = closest(role, known)
+                    .map(|g| format!("did you mean {g}? "))
+                    .unwrap_or_default();
+                Some(format!(
+                    "{guess}registered roles: {}; register a new one with `sb register ROLE`",
+                    known.join(", ")
+                ))
+            }
             SbError::NoPrompt(role) => Some(format!("save one with `sb prompt set {role} TEXT`")),
+            SbError::TmuxNotFound => Some(
+                "install tmux (e.g. `apt-get install tmux`, `brew install tmux`) and make sure it is on PATH"
+                    .into(),
+            ),
+            SbError::NoTmuxServer { .. } => Some(SOCKET_CHOICE.into()),
             SbError::TmuxUnavailable(_) => Some(
-                "install tmux (apt-get install tmux), run inside tmux, or pass --socket PATH / set SB_TMUX_SOCKET"
+                "check that tmux runs (`tmux -V`) and that sb talks to the right server (--socket PATH or SB_TMUX_SOCKET)"
+                    .into(),
+            ),
+            SbError::NewerFormat { .. } => Some(
+                "a newer sb wrote this state; use that sb (or a state dir of its own with --state-dir)"
                     .into(),
             ),
             SbError::PaneGone(_) => Some(
@@ -156,9 +217,93 @@ impl SbError {
     }
 }
 
+/// How sb picks its tmux server, for the "no server" hint.
+pub const SOCKET_CHOICE: &str = "start the sessions in tmux first (`tmux new-session`), or point sb at the server they run on. \
+sb picks its socket from --socket PATH, else $SB_TMUX_SOCKET, else the server of $TMUX (when run inside tmux), \
+else tmux's default socket ($TMUX_TMPDIR or /tmp, then tmux-UID/default)";
+
+/// The known name closest to `name` when it is a likely typo: edit distance at most 1 for short
+/// names, 2 from 5 characters on, and less than the name's length. Ties go to the first in order.
+pub fn closest<'a>(name: &str, known: &'a [String]) -> Option<&'a str> {
+    let max = if name.chars().count() >= 5 { 2 } else { 1 };
+    known
+        .iter()
+        .map(|k| (edit_distance(name, k), k))
+        .filter(|(d, k)| *d <= max && *d < k.chars().count().max(name.chars().count()))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.as_str())
+}
+
+/// Levenshtein distance (insertions, deletions, substitutions), by characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 pub type Result<T, E = SbError> = std::result::Result<T, E>;
 
 /// Shorthand for a runtime failure with context.
 pub fn other(msg: impl std::fmt::Display) -> SbError {
     SbError::Other(anyhow::anyhow!("{msg}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("dev", "dev"), 0);
+        assert_eq!(edit_distance("deb", "dev"), 1);
+        assert_eq!(edit_distance("de", "dev"), 1);
+        assert_eq!(edit_distance("devv", "dev"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("ñu", "nu"), 1);
+    }
+
+    #[test]
+    fn closest_suggests_only_likely_typos() {
+        let known = ["dev".to_string(), "gestor".into(), "reviewer".into()];
+        assert_eq!(closest("deb", &known), Some("dev"));
+        assert_eq!(closest("gestro", &known), Some("gestor"));
+        assert_eq!(closest("reveiwer", &known), Some("reviewer"));
+        assert_eq!(closest("nobody", &known), None);
+        assert_eq!(
+            closest("x", &["y".to_string()]),
+            None,
+            "one letter is no typo"
+        );
+        let e = SbError::UnknownRole {
+            role: "deb".into(),
+            known: known.to_vec(),
+        };
+        assert!(e.hint().unwrap().starts_with("did you mean dev? "));
+    }
+
+    #[test]
+    fn structured_error_has_every_field() {
+        let e = SbError::UnknownRole {
+            role: "nobody".into(),
+            known: vec!["dev".into()],
+        };
+        let j = e.to_json();
+        assert_eq!(j["error"]["kind"], "unknown_role");
+        assert_eq!(j["error"]["exit_code"], 3);
+        assert_eq!(j["error"]["message"], "unknown role \"nobody\"");
+        assert!(j["error"]["hint"].as_str().unwrap().contains("dev"));
+        assert!(j["error"]["message_id"].is_null());
+        assert!(SbError::BadKey("x".into()).to_json()["error"]["hint"].is_string());
+        assert!(SbError::Tmux("x".into()).to_json()["error"]["hint"].is_null());
+    }
 }

@@ -6,7 +6,7 @@
 use crate::error::{Result, SbError};
 use crate::ops::{self, Ctx, detect::Until, send::SendParams};
 use rmcp::handler::server::{router::tool::ToolRouter, wrapper::Parameters};
-use rmcp::model::{Implementation, ServerCapabilities, ServerConfig};
+use rmcp::model::{CallToolResult, ContentBlock, Implementation, ServerCapabilities, ServerConfig};
 use rmcp::{Json, ServerHandler, ServiceExt, schemars, tool, tool_handler, tool_router};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -38,7 +38,7 @@ pub struct SendArgs {
     /// Instead of refusing when the peer is not ready, wait up to this many seconds.
     pub when_ready_s: Option<f64>,
     /// After submitting, wait up to this many seconds until the peer is seen taking the message
-    /// as a user turn; the result's `submitted_confirmed` says whether it was.
+    /// as a user turn; the result's `confirmation.confirmed` says whether it was.
     pub confirm_s: Option<f64>,
 }
 
@@ -46,8 +46,8 @@ pub struct SendArgs {
 pub struct RoleLinesArgs {
     /// Role to look at.
     pub role: String,
-    /// Number of lines (read_peer: scrollback lines, default 50; detect_question: bottom rows of
-    /// the screen to classify, default the whole visible screen).
+    /// Number of lines (read_peer: scrollback lines, default 50, 0 = the whole scrollback;
+    /// detect_question: bottom rows of the screen to classify, default the whole visible screen).
     pub lines: Option<usize>,
 }
 
@@ -82,8 +82,12 @@ pub struct HistoryArgs {
 pub struct InboxArgs {
     /// Role whose mailbox to read.
     pub role: String,
-    /// How many of the newest messages (default 20; 0 = all).
+    /// How many of the newest messages (default 20, or all with unread; 0 = all).
     pub limit: Option<usize>,
+    /// Only the messages after the role's read marker: "what is new for me" (default false).
+    pub unread: Option<bool>,
+    /// Move the read marker to the newest message returned (default false).
+    pub mark_read: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -110,8 +114,71 @@ pub struct WaitForArgs {
     pub timeout_s: Option<f64>,
 }
 
+/// The `send` tool's result: `sb send --json` without the whole text (it is in the log, and a
+/// large message would otherwise come back twice), with a short preview instead.
 #[derive(Debug, Serialize, schemars::JsonSchema)]
-pub struct Empty {}
+pub struct SendSummary {
+    /// The message id (see history / inbox for the whole text).
+    pub id: String,
+    pub ts: String,
+    pub from: String,
+    pub to: String,
+    /// The first 200 characters of the text, with `…` when it is longer.
+    pub preview: String,
+    /// Characters in the whole text.
+    pub text_chars: usize,
+    /// tmux accepted the paste.
+    pub delivered: bool,
+    /// tmux accepted the Enter that submits it.
+    pub submitted: bool,
+    pub error: Option<String>,
+    /// The pane the text went to.
+    pub pane: String,
+    /// Bytes typed (with the tag).
+    pub bytes: usize,
+    /// Where the message stands in the logs (`delivered` here).
+    pub outcome: Option<crate::store::log::Outcome>,
+    /// Set when the message was delivered but its outcome could not be logged.
+    pub log_warning: Option<String>,
+    /// With confirm_s: how it was checked and what was seen.
+    pub confirmation: Option<ops::confirm::Confirmation>,
+    /// The peer's state as the guard saw it; null with force.
+    pub peer_state: Option<crate::detect::State>,
+}
+
+/// Characters of the text the `send` tool echoes back.
+pub const PREVIEW_CHARS: usize = 200;
+
+/// The first `n` characters of `text`, with `…` when something was cut.
+pub fn preview(text: &str, n: usize) -> String {
+    match text.char_indices().nth(n) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text.to_string(),
+    }
+}
+
+impl From<ops::send::SendReport> for SendSummary {
+    fn from(r: ops::send::SendReport) -> SendSummary {
+        let m = r.message;
+        SendSummary {
+            preview: preview(&m.text, PREVIEW_CHARS),
+            text_chars: m.text.chars().count(),
+            id: m.id,
+            ts: m.ts,
+            from: m.from,
+            to: m.to,
+            delivered: m.delivered,
+            submitted: m.submitted,
+            error: m.error,
+            pane: r.pane,
+            bytes: r.bytes,
+            outcome: m.outcome,
+            log_warning: r.log_warning,
+            confirmation: r.confirmation,
+            peer_state: r.peer_state,
+        }
+    }
+}
 
 fn secs(s: f64) -> Duration {
     Duration::from_secs_f64(if s.is_finite() {
@@ -119,6 +186,15 @@ fn secs(s: f64) -> Duration {
     } else {
         0.0
     })
+}
+
+/// A failure as a tool result with `isError: true`: the CLI's message as text, and the same
+/// `{"error": {kind, message, hint, exit_code, message_id}}` object `--json` prints as structured
+/// content.
+fn tool_error(e: &SbError) -> CallToolResult {
+    let mut r = CallToolResult::structured_error(e.to_json());
+    r.content = vec![ContentBlock::text(e.render())];
+    r
 }
 
 /// The MCP server: a context and the tool router.
@@ -130,7 +206,7 @@ pub struct SbServer {
 
 impl SbServer {
     /// Run `f` on the blocking pool so tmux calls never stall other requests.
-    async fn call<T, F>(&self, f: F) -> std::result::Result<Json<T>, String>
+    async fn call<T, F>(&self, f: F) -> std::result::Result<Json<T>, CallToolResult>
     where
         T: Send + 'static,
         F: FnOnce(&Ctx) -> Result<T> + Send + 'static,
@@ -138,8 +214,10 @@ impl SbServer {
         let ctx = self.ctx.clone();
         match tokio::task::spawn_blocking(move || f(&ctx)).await {
             Ok(Ok(v)) => Ok(Json(v)),
-            Ok(Err(e)) => Err(e.render()),
-            Err(e) => Err(format!("sb: error: internal task failed: {e}")),
+            Ok(Err(e)) => Err(tool_error(&e)),
+            Err(e) => Err(tool_error(&SbError::Other(anyhow::anyhow!(
+                "internal task failed: {e}"
+            )))),
         }
     }
 }
@@ -158,14 +236,16 @@ impl SbServer {
     async fn register(
         &self,
         Parameters(a): Parameters<RegisterArgs>,
-    ) -> std::result::Result<Json<ops::register::RegisterReport>, String> {
+    ) -> std::result::Result<Json<ops::register::RegisterReport>, CallToolResult> {
         self.call(move |c| ops::register::register(c, &a.role, a.pane.as_deref()))
             .await
     }
 
     /// List the registered roles (peers): pane, whether it is alive, working directory, program.
     #[tool]
-    async fn list_peers(&self) -> std::result::Result<Json<ops::peers::PeersReport>, String> {
+    async fn list_peers(
+        &self,
+    ) -> std::result::Result<Json<ops::peers::PeersReport>, CallToolResult> {
         self.call(ops::peers::peers).await
     }
 
@@ -176,7 +256,7 @@ impl SbServer {
     async fn send(
         &self,
         Parameters(a): Parameters<SendArgs>,
-    ) -> std::result::Result<Json<ops::send::SendReport>, String> {
+    ) -> std::result::Result<Json<SendSummary>, CallToolResult> {
         let p = SendParams {
             from: a.from,
             submit: a.submit.unwrap_or(true),
@@ -186,7 +266,8 @@ impl SbServer {
             confirm: a.confirm_s.map(secs),
             ..SendParams::new(a.to, a.text)
         };
-        self.call(move |c| ops::send::send(c, &p)).await
+        self.call(move |c| ops::send::send(c, &p).map(SendSummary::from))
+            .await
     }
 
     /// Read the last lines of a peer's terminal (what a person would see in its pane).
@@ -194,7 +275,7 @@ impl SbServer {
     async fn read_peer(
         &self,
         Parameters(a): Parameters<RoleLinesArgs>,
-    ) -> std::result::Result<Json<ops::peek::PeekReport>, String> {
+    ) -> std::result::Result<Json<ops::peek::PeekReport>, CallToolResult> {
         self.call(move |c| ops::peek::peek(c, &a.role, a.lines))
             .await
     }
@@ -206,7 +287,7 @@ impl SbServer {
     async fn detect_question(
         &self,
         Parameters(a): Parameters<RoleLinesArgs>,
-    ) -> std::result::Result<Json<ops::detect::DetectReport>, String> {
+    ) -> std::result::Result<Json<ops::detect::DetectReport>, CallToolResult> {
         self.call(move |c| ops::detect::detect(c, &a.role, a.lines))
             .await
     }
@@ -218,7 +299,7 @@ impl SbServer {
     async fn respond(
         &self,
         Parameters(a): Parameters<RespondArgs>,
-    ) -> std::result::Result<Json<ops::respond::RespondReport>, String> {
+    ) -> std::result::Result<Json<ops::respond::RespondReport>, CallToolResult> {
         self.call(move |c| match a.option {
             Some(n) => ops::respond::respond_option(c, &a.role, n, a.expect.as_deref()),
             None => ops::respond::respond(c, &a.role, &a.keys, a.expect.as_deref(), a.force),
@@ -231,19 +312,25 @@ impl SbServer {
     async fn history(
         &self,
         Parameters(a): Parameters<HistoryArgs>,
-    ) -> std::result::Result<Json<ops::history::HistoryReport>, String> {
+    ) -> std::result::Result<Json<ops::history::HistoryReport>, CallToolResult> {
         self.call(move |c| ops::history::history(c, a.limit, a.role.as_deref()))
             .await
     }
 
-    /// The newest messages sent to one role, oldest first.
+    /// The newest messages sent to one role, oldest first. With unread, only those after the
+    /// role's read marker; with mark_read, the newest returned becomes the marker.
     #[tool]
     async fn inbox(
         &self,
         Parameters(a): Parameters<InboxArgs>,
-    ) -> std::result::Result<Json<ops::history::HistoryReport>, String> {
-        self.call(move |c| ops::history::inbox(c, &a.role, a.limit))
-            .await
+    ) -> std::result::Result<Json<ops::history::HistoryReport>, CallToolResult> {
+        let p = ops::history::InboxParams {
+            role: a.role,
+            limit: a.limit,
+            unread: a.unread.unwrap_or(false),
+            mark_read: a.mark_read.unwrap_or(false),
+        };
+        self.call(move |c| ops::history::inbox_with(c, &p)).await
     }
 
     /// Save a role's briefing; it is re-injected into that role's session at start and after /clear.
@@ -251,7 +338,7 @@ impl SbServer {
     async fn set_prompt(
         &self,
         Parameters(a): Parameters<SetPromptArgs>,
-    ) -> std::result::Result<Json<ops::prompt::PromptReport>, String> {
+    ) -> std::result::Result<Json<ops::prompt::PromptReport>, CallToolResult> {
         self.call(move |c| ops::prompt::set_prompt(c, &a.role, &a.prompt))
             .await
     }
@@ -261,14 +348,16 @@ impl SbServer {
     async fn get_prompt(
         &self,
         Parameters(a): Parameters<RoleArgs>,
-    ) -> std::result::Result<Json<ops::prompt::PromptReport>, String> {
+    ) -> std::result::Result<Json<ops::prompt::PromptReport>, CallToolResult> {
         self.call(move |c| ops::prompt::get_prompt(c, &a.role))
             .await
     }
 
     /// List every saved briefing.
     #[tool]
-    async fn list_prompts(&self) -> std::result::Result<Json<ops::prompt::PromptList>, String> {
+    async fn list_prompts(
+        &self,
+    ) -> std::result::Result<Json<ops::prompt::PromptList>, CallToolResult> {
         self.call(ops::prompt::list_prompts).await
     }
 
@@ -277,7 +366,7 @@ impl SbServer {
     async fn delete_prompt(
         &self,
         Parameters(a): Parameters<RoleArgs>,
-    ) -> std::result::Result<Json<ops::prompt::PromptReport>, String> {
+    ) -> std::result::Result<Json<ops::prompt::PromptReport>, CallToolResult> {
         self.call(move |c| ops::prompt::delete_prompt(c, &a.role))
             .await
     }
@@ -288,7 +377,7 @@ impl SbServer {
     async fn wait_for(
         &self,
         Parameters(a): Parameters<WaitForArgs>,
-    ) -> std::result::Result<Json<ops::detect::WaitReport>, String> {
+    ) -> std::result::Result<Json<ops::detect::WaitReport>, CallToolResult> {
         let timeout = secs(a.timeout_s.unwrap_or(600.0));
         self.call(move |c| {
             ops::detect::wait(c, &a.role, a.until, timeout, Duration::from_millis(500))

@@ -15,8 +15,8 @@ pub enum Error {
     NoBinary,
     #[error("cannot run tmux: {0}")]
     Spawn(std::io::Error),
-    #[error("no tmux server is running ({0})")]
-    NoServer(String),
+    #[error("no tmux server is running on socket {socket}")]
+    NoServer { socket: String },
     #[error("the tmux server did not answer; it has probably exited")]
     ServerLost,
     #[error("tmux pane {0} does not exist")]
@@ -42,7 +42,7 @@ impl Error {
     pub fn is_unavailable(&self) -> bool {
         matches!(
             self,
-            Error::NoBinary | Error::Spawn(_) | Error::NoServer(_) | Error::ServerLost
+            Error::NoBinary | Error::Spawn(_) | Error::NoServer { .. } | Error::ServerLost
         )
     }
 }
@@ -51,9 +51,12 @@ impl From<Error> for crate::error::SbError {
     fn from(e: Error) -> Self {
         use crate::error::SbError;
         match e {
-            Error::NoBinary | Error::Spawn(_) | Error::NoServer(_) | Error::ServerLost => {
-                SbError::TmuxUnavailable(e.to_string())
-            }
+            Error::NoBinary => SbError::TmuxNotFound,
+            Error::NoServer { socket } => SbError::NoTmuxServer {
+                socket,
+                detail: String::new(),
+            },
+            Error::Spawn(_) | Error::ServerLost => SbError::TmuxUnavailable(e.to_string()),
             Error::NoPane(_) | Error::DeadPane(_) | Error::ReusedId { .. } => {
                 SbError::PaneGone(e.to_string())
             }
@@ -151,7 +154,37 @@ impl Tmux {
             RunError::Spawn(e) | RunError::Wait(e) => Error::Spawn(e),
             RunError::TimedOut => Error::Timeout(CALL_TIMEOUT.as_secs()),
         })?;
-        check(out)
+        check(out).map_err(|e| match e {
+            Error::NoServer { .. } => Error::NoServer {
+                socket: self.socket_name(),
+            },
+            other => other,
+        })
+    }
+
+    /// The socket this client talks to, for messages: `--socket`/`SB_TMUX_SOCKET`, else the one
+    /// in `$TMUX`, else tmux's default (`$TMUX_TMPDIR` or /tmp, then `tmux-UID/default`).
+    pub fn socket_name(&self) -> String {
+        if let Some(s) = &self.socket {
+            return s.display().to_string();
+        }
+        if let Some(s) = std::env::var("TMUX")
+            .ok()
+            .and_then(|t| t.split(',').next().map(str::to_string))
+            .filter(|s| !s.is_empty())
+        {
+            return format!("{s} (from $TMUX)");
+        }
+        let tmp = std::env::var("TMUX_TMPDIR")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "/tmp".into());
+        // SAFETY: getuid(2) has no preconditions and cannot fail.
+        let uid = unsafe { libc::getuid() };
+        format!(
+            "{}/tmux-{uid}/default (tmux's default)",
+            tmp.trim_end_matches('/')
+        )
     }
 
     /// One pane's facts; `NoPane` when it does not exist.
@@ -168,7 +201,7 @@ impl Tmux {
     pub fn list_panes(&self) -> Result<Vec<PaneInfo>> {
         match self.run(["list-panes", "-a", "-F", PANE_FORMAT], None) {
             Ok(out) => Ok(out.lines().filter_map(PaneInfo::parse).collect()),
-            Err(Error::NoServer(_)) => Ok(vec![]),
+            Err(Error::NoServer { .. }) => Ok(vec![]),
             Err(e) => Err(e),
         }
     }
@@ -202,8 +235,13 @@ impl Tmux {
     }
 
     /// The last `lines` lines of history and screen, wrapped lines joined (`capture-pane -p -J`).
+    /// The last `lines` lines of the pane's scrollback and screen; 0 = all of it.
     pub fn capture_history(&self, pane: &str, lines: usize) -> Result<String> {
-        let start = format!("-{}", lines.max(1));
+        let start = if lines == 0 {
+            "-".to_string()
+        } else {
+            format!("-{lines}")
+        };
         let out = self
             .run(["capture-pane", "-p", "-J", "-t", pane, "-S", &start], None)
             .map_err(|e| no_pane(e, pane))?;
@@ -211,7 +249,11 @@ impl Tmux {
         while rows.last().is_some_and(|l| l.trim().is_empty()) {
             rows.pop();
         }
-        let from = rows.len().saturating_sub(lines);
+        let from = if lines == 0 {
+            0
+        } else {
+            rows.len().saturating_sub(lines)
+        };
         Ok(rows[from..].join("\n"))
     }
 
@@ -310,7 +352,10 @@ fn check(out: crate::process::Output) -> Result<String> {
         || err.contains("error connecting to")
         || err.contains("No such file or directory")
     {
-        return Err(Error::NoServer(err));
+        // The socket is filled in by `Tmux::run`, which knows it.
+        return Err(Error::NoServer {
+            socket: String::new(),
+        });
     }
     if err.contains("can't find pane")
         || err.contains("can't find window")

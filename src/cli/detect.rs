@@ -19,7 +19,7 @@ use std::path::PathBuf;
 )]
 pub struct DetectArgs {
     /// Role to look at
-    #[arg(required_unless_present = "screen", conflicts_with = "screen")]
+    #[arg(required_unless_present = "screen", conflicts_with = "screen", add = super::role_completer())]
     pub role: Option<String>,
     /// Classify saved screen text instead (`-` reads stdin)
     #[arg(long, value_name = "FILE")]
@@ -36,6 +36,7 @@ pub struct DetectArgs {
 )]
 pub struct WaitArgs {
     /// Role to watch
+    #[arg(add = super::role_completer())]
     pub role: String,
     /// The state to wait for
     #[arg(long, value_enum)]

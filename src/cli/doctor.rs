@@ -9,14 +9,20 @@ use clap::Args;
 /// Check that sb can work here: tmux, the state dir, the registered panes, the hook, the MCP server
 ///
 /// Exits 1 when a check fails; warnings (!) and skipped checks (-) do not count as failures.
+/// The Claude Code wiring (SessionStart hook, MCP server) is optional: when it is not set up it is
+/// reported as "not set up (optional)", unless --claude asks for it.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  sb doctor\n  sb doctor --json | jq '.checks[] | select(.status == \"fail\")'"
+    after_help = "Examples:\n  sb doctor\n  sb doctor --claude      # also require the hook and the MCP server (after `sb setup`)\n  sb doctor --json | jq '.checks[] | select(.status == \"fail\")'"
 )]
-pub struct DoctorArgs {}
+pub struct DoctorArgs {
+    /// Also require the Claude Code wiring (hook and MCP server) that `sb setup` installs
+    #[arg(long)]
+    pub claude: bool,
+}
 
-pub fn run(ctx: &Ctx, out: Out, _a: DoctorArgs) -> Result<u8> {
-    let r = doctor::doctor(ctx);
+pub fn run(ctx: &Ctx, out: Out, a: DoctorArgs) -> Result<u8> {
+    let r = doctor::doctor(ctx, a.claude);
     out.emit(&r, |r| {
         let mut s = String::new();
         for c in &r.checks {

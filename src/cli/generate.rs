@@ -1,16 +1,17 @@
-//! `sb generate` (hidden): shell completions (clap_complete) and man pages (clap_mangen) from
-//! the clap definitions, committed under completions/ and man/ and checked fresh by a test.
+//! `sb generate` (hidden): shell completion scripts (clap_complete's dynamic completion: each
+//! script asks `COMPLETE=$SHELL sb` for candidates, so hidden commands stay hidden and role names
+//! come from the registry) and man pages (clap_mangen), committed under completions/ and man/
+//! and checked fresh by a test.
 
 use super::Cli;
 use crate::error::{Result, SbError};
 use clap::{Args, CommandFactory, Subcommand};
-use clap_complete::Shell;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
 pub enum GenerateCmd {
-    /// Write completion scripts for every shell into DIR
+    /// Write the completion script of every shell into DIR (each asks `sb` for candidates)
     Completions { dir: PathBuf },
     /// Write sb.1 and one page per subcommand into DIR
     Man { dir: PathBuf },
@@ -22,13 +23,13 @@ pub struct GenerateArgs {
     pub what: GenerateCmd,
 }
 
-/// The completion file names, one per shell.
-pub const SHELLS: [(Shell, &str); 5] = [
-    (Shell::Bash, "sb.bash"),
-    (Shell::Zsh, "_sb"),
-    (Shell::Fish, "sb.fish"),
-    (Shell::Elvish, "sb.elv"),
-    (Shell::PowerShell, "_sb.ps1"),
+/// The completion file names, one per shell (by the names `COMPLETE=` takes).
+pub const SHELLS: [(&str, &str); 5] = [
+    ("bash", "sb.bash"),
+    ("zsh", "_sb"),
+    ("fish", "sb.fish"),
+    ("elvish", "sb.elv"),
+    ("powershell", "_sb.ps1"),
 ];
 
 pub fn run(a: GenerateArgs) -> Result<u8> {
@@ -36,9 +37,15 @@ pub fn run(a: GenerateArgs) -> Result<u8> {
     match a.what {
         GenerateCmd::Completions { dir } => {
             std::fs::create_dir_all(&dir).map_err(io)?;
+            let shells = clap_complete::env::Shells::builtins();
             for (shell, file) in SHELLS {
+                let completer = shells
+                    .completer(shell)
+                    .ok_or_else(|| SbError::Other(anyhow::anyhow!("no completer for {shell}")))?;
                 let mut buf = Vec::new();
-                clap_complete::generate(shell, &mut Cli::command(), "sb", &mut buf);
+                completer
+                    .write_registration("COMPLETE", "sb", "sb", "sb", &mut buf)
+                    .map_err(io)?;
                 std::fs::write(dir.join(file), buf).map_err(io)?;
             }
         }

@@ -123,6 +123,55 @@ impl Global {
     }
 }
 
+/// Shell completion at run time: with `COMPLETE=$SHELL` set, print the registration script or the
+/// candidates for the words given, and exit (clap_complete's `CompleteEnv`). Hidden commands are
+/// never offered; role names come from the registry.
+pub fn complete_env() {
+    use clap::CommandFactory;
+    clap_complete::CompleteEnv::with_factory(Cli::command).complete();
+}
+
+/// Completes a role name from the registry (`SESSION_BRIDGE_DIR`, else the default state dir),
+/// with each role's pane as its description. Used through `COMPLETE=$SHELL sb` (see
+/// `completions/`).
+pub(crate) fn role_completer() -> clap_complete::engine::ArgValueCandidates {
+    use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
+    ArgValueCandidates::new(|| {
+        let Ok(state) = crate::store::StateDir::resolve(None) else {
+            return vec![];
+        };
+        let Ok(reg) = crate::store::registry::Registry::load(&state) else {
+            return vec![];
+        };
+        reg.roles
+            .iter()
+            .map(|(role, e)| {
+                CompletionCandidate::new(role).help(Some(format!("pane {}", e.pane).into()))
+            })
+            .collect()
+    })
+}
+
+/// One warning line when `--from ROLE` names a role that is not registered (the message still
+/// goes; a reply to that name could not be delivered). `user`, the default sender, is fine.
+pub(crate) fn warn_unregistered_from(ctx: &Ctx, from: Option<&str>) {
+    // An invalid name is refused by the command itself, with its own message.
+    let Some(from) = from.filter(|f| *f != "user" && crate::store::validate_role(f).is_ok()) else {
+        return;
+    };
+    let Ok(reg) = crate::store::registry::Registry::load(&ctx.state) else {
+        return;
+    };
+    if !reg.roles.contains_key(from) {
+        let hint = crate::error::closest(from, &reg.roles.keys().cloned().collect::<Vec<_>>())
+            .map(|g| format!(" (did you mean {g}?)"))
+            .unwrap_or_default();
+        crate::output::note(&format!(
+            "sb: warning: --from {from:?} is not a registered role{hint}; the peer cannot reply to it"
+        ));
+    }
+}
+
 /// Run a parsed command line. Ok(exit code) for outcomes that are not errors.
 pub fn dispatch(cli: Cli) -> Result<u8> {
     let g = &cli.global;

@@ -7,11 +7,14 @@ use clap::Args;
 
 /// Show the last lines of a peer's screen and scrollback
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  sb peek dev\n  sb peek dev --lines 200 | less")]
+#[command(
+    after_help = "Examples:\n  sb peek dev\n  sb peek dev --lines 200 | less\n  sb peek dev -n 0 > dev-scrollback.txt   # everything tmux kept"
+)]
 pub struct PeekArgs {
     /// Role to look at
+    #[arg(add = super::role_completer())]
     pub role: String,
-    /// How many lines
+    /// How many lines (0 = the whole scrollback)
     #[arg(long, short = 'n', default_value_t = peek::DEFAULT_LINES)]
     pub lines: usize,
 }

@@ -3,8 +3,9 @@
 use crate::clock::age;
 use crate::error::Result;
 use crate::ops::{Ctx, peers};
-use crate::output::{Out, Style};
+use crate::output::{Out, Style, note};
 use clap::Args;
+use comfy_table::Cell;
 
 /// List registered roles, whether their panes are alive, and what runs in them
 #[derive(Debug, Args)]
@@ -15,6 +16,9 @@ pub struct PeersArgs {}
 
 pub fn run(ctx: &Ctx, out: Out, _a: PeersArgs) -> Result<std::io::Result<()>> {
     let r = peers::peers(ctx)?;
+    if let Some(w) = &r.warning {
+        note(&format!("sb: warning: {w}"));
+    }
     Ok(out.emit(&r, |r| {
         if r.peers.is_empty() {
             return "no roles registered; run `sb register ROLE` inside a tmux pane".into();
@@ -24,20 +28,20 @@ pub fn run(ctx: &Ctx, out: Out, _a: PeersArgs) -> Result<std::io::Result<()>> {
             .iter()
             .map(|p| {
                 vec![
-                    out.paint(&p.role, Style::Bold),
-                    p.pane.clone(),
-                    if p.alive {
-                        out.paint("yes", Style::Good)
-                    } else {
-                        out.paint("no", Style::Bad)
+                    out.cell(&p.role, Style::Bold),
+                    Cell::new(&p.pane),
+                    match p.alive {
+                        Some(true) => out.cell("yes", Style::Good),
+                        Some(false) => out.cell("no", Style::Bad),
+                        None => out.cell("unknown", Style::Warn),
                     },
-                    p.cwd.clone(),
-                    p.command.clone().unwrap_or_else(|| "-".into()),
-                    age(&p.last_seen),
+                    Cell::new(&p.cwd),
+                    Cell::new(p.command.as_deref().unwrap_or("-")),
+                    Cell::new(age(&p.last_seen)),
                 ]
             })
             .collect();
-        out.table(
+        out.table_cells(
             &["role", "pane", "alive", "cwd", "command", "last seen"],
             rows,
         )

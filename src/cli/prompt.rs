@@ -3,6 +3,7 @@
 use crate::error::{Result, SbError};
 use crate::ops::{Ctx, prompt};
 use crate::output::{Out, note};
+use crate::text::{lossy_warning, read_lossy};
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
 
@@ -28,6 +29,7 @@ pub enum PromptCmd {
 #[derive(Debug, Args)]
 pub struct SetArgs {
     /// Role name
+    #[arg(add = super::role_completer())]
     pub role: String,
     /// The briefing; `-` reads stdin
     #[arg(
@@ -44,31 +46,30 @@ pub struct SetArgs {
 #[derive(Debug, Args)]
 pub struct RoleArg {
     /// Role name
+    #[arg(add = super::role_completer())]
     pub role: String,
 }
 
 pub fn run(ctx: &Ctx, out: Out, c: PromptCmd) -> Result<std::io::Result<()>> {
     match c {
         PromptCmd::Set(a) => {
-            let text = match (a.text.as_deref(), &a.file) {
-                (_, Some(f)) => std::fs::read_to_string(f)
+            let (text, lossy) = match (a.text.as_deref(), &a.file) {
+                (_, Some(f)) => std::fs::File::open(f)
+                    .and_then(read_lossy)
                     .map_err(|e| SbError::Usage(format!("cannot read {}: {e}", f.display())))?,
-                (Some("-"), None) => std::io::read_to_string(std::io::stdin()).map_err(|e| {
+                (Some("-"), None) => read_lossy(std::io::stdin()).map_err(|e| {
                     SbError::Usage(format!("cannot read the prompt from stdin: {e}"))
                 })?,
-                (Some(t), None) => t.to_string(),
+                (Some(t), None) => (t.to_string(), false),
                 (None, None) => unreachable!("clap requires text or --file"),
             };
-            let r = prompt::set_prompt(ctx, &a.role, &text)?;
-            if !out.json {
-                note(&format!(
-                    "saved the briefing of {} ({} bytes)",
-                    r.role,
-                    r.text.len()
-                ));
-                return Ok(Ok(()));
+            if lossy {
+                note(&lossy_warning("the briefing"));
             }
-            Ok(out.emit(&r, |_| String::new()))
+            let r = prompt::set_prompt(ctx, &a.role, &text)?;
+            Ok(out.emit(&r, |r| {
+                format!("saved the briefing of {} ({} bytes)", r.role, r.text.len())
+            }))
         }
         PromptCmd::Get(a) => {
             let r = prompt::get_prompt(ctx, &a.role)?;
@@ -100,11 +101,7 @@ pub fn run(ctx: &Ctx, out: Out, c: PromptCmd) -> Result<std::io::Result<()>> {
         }
         PromptCmd::Rm(a) => {
             let r = prompt::delete_prompt(ctx, &a.role)?;
-            if !out.json {
-                note(&format!("removed the briefing of {}", r.role));
-                return Ok(Ok(()));
-            }
-            Ok(out.emit(&r, |_| String::new()))
+            Ok(out.emit(&r, |r| format!("removed the briefing of {}", r.role)))
         }
     }
 }

@@ -23,31 +23,33 @@ pub struct RegisterArgs {
 #[command(after_help = "Example:\n  sb unregister reviewer")]
 pub struct UnregisterArgs {
     /// Role name
+    #[arg(add = super::role_completer())]
     pub role: String,
 }
 
 pub fn run(ctx: &Ctx, out: Out, a: RegisterArgs) -> Result<std::io::Result<()>> {
     let r = register::register(ctx, &a.role, a.pane.as_deref())?;
-    if !out.json {
+    if !r.shares_pane_with.is_empty() {
+        note(&format!(
+            "sb: warning: pane {} also carries {}; messages to any of them reach the same session (`sb unregister ROLE` drops one)",
+            r.entry.pane,
+            r.shares_pane_with.join(", ")
+        ));
+    }
+    Ok(out.emit(&r, |r| {
         let moved = r
             .previous_pane
             .as_ref()
             .map(|p| format!(" (was {p})"))
             .unwrap_or_default();
-        note(&format!(
+        format!(
             "registered {} on pane {}{moved} (session {}, window {})",
             r.role, r.entry.pane, r.entry.session, r.entry.window
-        ));
-        return Ok(Ok(()));
-    }
-    Ok(out.emit(&r, |_| String::new()))
+        )
+    }))
 }
 
 pub fn run_unregister(ctx: &Ctx, out: Out, a: UnregisterArgs) -> Result<std::io::Result<()>> {
     let r = register::unregister(ctx, &a.role)?;
-    if !out.json {
-        note(&format!("unregistered {} (pane {})", r.role, r.pane));
-        return Ok(Ok(()));
-    }
-    Ok(out.emit(&r, |_| String::new()))
+    Ok(out.emit(&r, |r| format!("unregistered {} (pane {})", r.role, r.pane)))
 }

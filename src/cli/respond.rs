@@ -20,6 +20,7 @@ use clap::Args;
 )]
 pub struct RespondArgs {
     /// Role whose pane gets the keys
+    #[arg(add = super::role_completer())]
     pub role: String,
     /// Keys to send, in order
     #[arg(required_unless_present = "option", conflicts_with = "option", num_args = 1..)]

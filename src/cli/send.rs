@@ -4,7 +4,6 @@ use crate::error::{Result, SbError};
 use crate::ops::{Ctx, send};
 use crate::output::{Out, note};
 use clap::Args;
-use std::io::Read;
 
 /// Send a message into a peer's prompt as a new user turn
 ///
@@ -18,6 +17,7 @@ use std::io::Read;
 )]
 pub struct SendArgs {
     /// Recipient role
+    #[arg(add = super::role_completer())]
     pub to: String,
     /// The message; `-` reads it from stdin. Several words are joined with spaces. Options may
     /// come before or after it; a message that starts with `-` goes after `--`
@@ -40,12 +40,12 @@ pub struct SendArgs {
     pub force: bool,
     /// Wait until the peer can take the message instead of refusing; a timeout is given only as
     /// `--when-ready=5m` [default timeout: 10m]
-    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = "10m", value_parser = parse_when_ready)]
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = "10m", value_parser = parse_duration)]
     pub when_ready: Option<std::time::Duration>,
     /// Wait until the message is seen taken as a user turn (transcript, else screen); one Enter
     /// is retried if the text still sits in the box. Exit 5 when unconfirmed; a timeout is given
     /// only as `--confirm=30s` [default timeout: 30s]
-    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = "30s", value_parser = parse_confirm)]
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = "30s", value_parser = parse_duration)]
     pub confirm: Option<std::time::Duration>,
 }
 
@@ -53,14 +53,16 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
     // Ctrl-C while waiting (--when-ready, --confirm) logs the message before sb exits.
     crate::interrupt::install();
     let text = if a.text.len() == 1 && a.text[0] == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
+        let (s, lossy) = crate::text::read_lossy(std::io::stdin())
             .map_err(|e| SbError::Usage(format!("cannot read the message from stdin: {e}")))?;
+        if lossy {
+            note(&crate::text::lossy_warning("the message on stdin"));
+        }
         s.strip_suffix('\n').map(str::to_string).unwrap_or(s)
     } else {
         a.text.join(" ")
     };
+    super::warn_unregistered_from(ctx, a.from.as_deref());
     let p = send::SendParams {
         to: a.to,
         text,
@@ -88,11 +90,10 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
             Some(c) => format!(", NOT confirmed by {} after {} ms", c.method, c.waited_ms),
             None => String::new(),
         };
-        note(&format!(
+        out.line(&format!(
             "{how} to {} ({} bytes, pane {}, id {}{confirmed})",
             r.message.to, r.bytes, r.pane, r.message.id
-        ));
-        Ok(())
+        ))
     };
     if let Some(w) = &r.log_warning {
         note(&format!("sb: warning: {w}"));
@@ -108,14 +109,6 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
         });
     }
     Ok(printed)
-}
-
-fn parse_when_ready(s: &str) -> std::result::Result<std::time::Duration, String> {
-    parse_duration(s).map_err(|e| format!("{e} (the form is --when-ready=5m)"))
-}
-
-fn parse_confirm(s: &str) -> std::result::Result<std::time::Duration, String> {
-    parse_duration(s).map_err(|e| format!("{e} (the form is --confirm=30s)"))
 }
 
 /// `500ms`, `30s`, `10m`, `1h`, or a bare number of seconds.

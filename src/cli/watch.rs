@@ -11,18 +11,23 @@ use clap::Args;
 /// Runs until interrupted. Each interval it captures each peer's screen once (no model tokens).
 /// On a transition into waiting_select or waiting_text it sends one notice to the notify role:
 /// who waits, the question, and the exact `sb respond` command for each option. Every
-/// transition is appended to events.jsonl in the state dir and printed.
+/// transition is appended to events.jsonl in the state dir and printed; `--jsonl` prints each
+/// as one JSON object per line (a stream: `--json`, one document, does not apply). Exits as soon
+/// as its reader goes away (`sb watch | head -1`).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tmux new-window -d 'sb watch --notify gestor'\n  sb watch --roles dev,reviewer --interval 2s --json"
+    after_help = "Examples:\n  tmux new-window -d 'sb watch --notify gestor'\n  sb watch --roles dev,reviewer --interval 2s --jsonl\n  sb watch --jsonl | head -1          # wait for the next event\n  sb watch --stall-after 30m"
 )]
 pub struct WatchArgs {
-    /// Role that receives the notices [default: the role of this pane]
-    #[arg(long, value_name = "ROLE")]
+    /// Role that receives the notices [default: the role of this pane]; must be registered
+    #[arg(long, value_name = "ROLE", add = super::role_completer())]
     pub notify: Option<String>,
-    /// Only these roles (comma-separated) [default: all registered]
+    /// Only these roles (comma-separated) [default: all registered]; each must be registered
     #[arg(long, value_delimiter = ',', value_name = "ROLES")]
     pub roles: Option<Vec<String>>,
+    /// One JSON object per event per line, flushed per line
+    #[arg(long, conflicts_with = "json")]
+    pub jsonl: bool,
     /// How often to look at each peer
     #[arg(long, default_value = "1s", value_parser = super::send::parse_duration)]
     pub interval: std::time::Duration,
@@ -35,8 +40,22 @@ pub struct WatchArgs {
 }
 
 pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<std::io::Result<()>> {
+    if out.json {
+        return Err(SbError::Usage(
+            "sb watch prints a stream of events, and --json is one document: use --jsonl".into(),
+        ));
+    }
+    // Every role named must exist now: a typo would otherwise watch nothing, or notify no one.
+    let named: Vec<&str> = a
+        .notify
+        .iter()
+        .chain(a.roles.iter().flatten())
+        .map(String::as_str)
+        .collect();
+    crate::ops::history::require_registered(ctx, &named)?;
     let notify = a.notify.clone().or_else(|| ctx.own_role());
-    if notify.is_none() && !out.json {
+    exit_when_stdout_closes();
+    if notify.is_none() {
         note(
             "sb: note: no --notify role and this pane has none: transitions are logged, no notices are sent",
         );
@@ -50,7 +69,7 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<std::io::Result<()>> {
     };
     let mut failed = None;
     watch::watch(ctx, &p, |e| {
-        let line = if out.json {
+        let line = if a.jsonl {
             serde_json::to_string(e).unwrap_or_default()
         } else {
             let time = e.ts.get(11..19).unwrap_or(&e.ts);
@@ -96,4 +115,31 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<std::io::Result<()>> {
         Some(e) => Err(SbError::from_io(e)),
         None => Ok(Ok(())),
     }
+}
+
+/// `sb watch | head -1`: exit as soon as the reader of stdout goes away, not at the next event
+/// (whose write would fail with EPIPE). A thread polls stdout for POLLERR/POLLHUP, which a pipe
+/// or terminal reports once its other end is closed; like Ctrl-C, it ends the process.
+fn exit_when_stdout_closes() {
+    std::thread::spawn(|| {
+        loop {
+            let mut fd = libc::pollfd {
+                fd: libc::STDOUT_FILENO,
+                events: 0,
+                revents: 0,
+            };
+            // SAFETY: one valid pollfd, count 1; poll only writes its `revents`.
+            let n = unsafe { libc::poll(&mut fd, 1, 200) };
+            if n > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
+                std::process::exit(0);
+            }
+            if n < 0 || fd.revents & libc::POLLNVAL != 0 {
+                return;
+            }
+            if n == 0 {
+                continue;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    });
 }

@@ -1,6 +1,9 @@
 //! `sb doctor`: a checklist of what sb needs (tmux, the state dir, live panes for the registered
 //! roles, the SessionStart hook, the MCP server, sb on PATH), each with a fix when it fails.
 //! A warning or a skipped check is not a failure; `ok` is false only when a check failed.
+//! The Claude Code wiring (hook, MCP server) is optional: unless `claude` is asked for, wiring
+//! that is not set up is reported as skipped ("not set up (optional)"); wiring that is set up but
+//! broken still fails, since it is in use.
 
 use super::Ctx;
 use super::setup::{self, MCP_NAME};
@@ -41,12 +44,13 @@ fn check(name: &str, status: Status, detail: impl Into<String>, fix: Option<Stri
     }
 }
 
-/// Run every check. Only `tmux -V`, one `tmux list-panes` and `claude mcp get` are run.
-pub fn doctor(ctx: &Ctx) -> DoctorReport {
+/// Run every check. Only `tmux -V`, one `tmux list-panes` and `claude mcp get` are run. With
+/// `claude`, a missing hook or MCP registration fails instead of being skipped as optional.
+pub fn doctor(ctx: &Ctx, claude: bool) -> DoctorReport {
     let mut checks = vec![tmux_found(ctx), inside_tmux(ctx), state_dir(ctx)];
     checks.extend(panes(ctx));
-    let hook_bin = hook(&mut checks);
-    checks.push(mcp());
+    let hook_bin = hook(&mut checks, claude);
+    checks.push(mcp(claude));
     checks.push(sb_on_path(hook_bin.as_deref()));
     let ok = checks.iter().all(|c| c.status != Status::Fail);
     DoctorReport { checks, ok }
@@ -127,7 +131,9 @@ fn panes(ctx: &Ctx) -> Vec<Check> {
         .into_iter()
         .map(|p| {
             let name = format!("role {}", p.role);
-            if p.alive {
+            if p.alive.is_none() {
+                check(&name, Status::Skip, format!("pane {}: unknown without tmux", p.pane), None)
+            } else if p.alive == Some(true) {
                 let cmd = p.command.unwrap_or_default();
                 check(&name, Status::Ok, format!("pane {} alive ({cmd})", p.pane), None)
             } else {
@@ -145,13 +151,32 @@ fn panes(ctx: &Ctx) -> Vec<Check> {
         .collect()
 }
 
+/// What is reported for Claude Code wiring that is not there: a failure when asked for it
+/// (`--claude`), else a skipped optional check.
+fn missing(claude: bool) -> Status {
+    if claude { Status::Fail } else { Status::Skip }
+}
+
+const OPTIONAL: &str =
+    "not set up (optional: only for Claude Code; `sb doctor --claude` checks it)";
+
 /// The hook check; returns the binary the hook runs, when there is one.
-fn hook(checks: &mut Vec<Check>) -> Option<PathBuf> {
+fn hook(checks: &mut Vec<Check>, claude: bool) -> Option<PathBuf> {
     let fix = Some("run `sb setup`".to_string());
     let path = match setup::settings_path() {
         Ok(p) => p,
         Err(e) => {
-            checks.push(check("hook", Status::Fail, format!("{e:#}"), fix));
+            let detail = if claude {
+                format!("{e:#}")
+            } else {
+                format!("{OPTIONAL}: {e:#}")
+            };
+            checks.push(check(
+                "hook",
+                missing(claude),
+                detail,
+                fix.filter(|_| claude),
+            ));
             return None;
         }
     };
@@ -162,13 +187,21 @@ fn hook(checks: &mut Vec<Check>) -> Option<PathBuf> {
                 "fix the JSON in {} by hand, then run `sb setup`",
                 path.display()
             ));
-            checks.push(check("hook", Status::Fail, format!("{e:#}"), f));
+            let status = if claude { Status::Fail } else { Status::Warn };
+            checks.push(check("hook", status, format!("{e:#}"), f));
             return None;
         }
     };
     let Some((matcher, cmd)) = setup::sb_hooks(&root).into_iter().next() else {
-        let d = format!("no SessionStart hook for sb in {}", path.display());
-        checks.push(check("hook", Status::Fail, d, fix));
+        let d = if claude {
+            format!("no SessionStart hook for sb in {}", path.display())
+        } else {
+            format!(
+                "{OPTIONAL}: no SessionStart hook for sb in {}",
+                path.display()
+            )
+        };
+        checks.push(check("hook", missing(claude), d, fix));
         return None;
     };
     let prog = setup::hook_program(&cmd);
@@ -198,21 +231,34 @@ fn hook(checks: &mut Vec<Check>) -> Option<PathBuf> {
     bin
 }
 
-fn mcp() -> Check {
+fn mcp(asked: bool) -> Check {
     let Some(claude) = setup::find_on_path("claude") else {
-        return check("mcp", Status::Skip, "skipped: claude not on PATH", None);
+        return check(
+            "mcp",
+            missing(asked),
+            if asked {
+                "claude is not on PATH".to_string()
+            } else {
+                format!("{OPTIONAL}: claude is not on PATH")
+            },
+            asked.then(|| "install Claude Code, then run `sb setup`".into()),
+        );
     };
     match setup::run_claude(&claude, &["mcp", "get", MCP_NAME]) {
         Ok((true, _)) => check("mcp", Status::Ok, format!("{MCP_NAME} is registered"), None),
         Ok((false, _)) => check(
             "mcp",
-            Status::Fail,
-            format!("no MCP server named {MCP_NAME} in claude"),
+            missing(asked),
+            if asked {
+                format!("no MCP server named {MCP_NAME} in claude")
+            } else {
+                format!("{OPTIONAL}: no MCP server named {MCP_NAME} in claude")
+            },
             Some("run `sb setup`".into()),
         ),
         Err(e) => check(
             "mcp",
-            Status::Fail,
+            if asked { Status::Fail } else { Status::Warn },
             format!("{e:#}"),
             Some("check that `claude` runs".into()),
         ),

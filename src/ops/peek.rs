@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub struct PeekReport {
     pub role: String,
     pub pane: String,
-    /// How many lines were asked for.
+    /// How many lines were asked for (0 = the whole scrollback).
     pub lines: usize,
     /// The captured text (wrapped lines joined, trailing blank lines removed).
     pub text: String,
@@ -17,8 +17,9 @@ pub struct PeekReport {
 
 pub const DEFAULT_LINES: usize = 50;
 
+/// The last `lines` lines (default 50, at most 100 000; 0 = the whole scrollback).
 pub fn peek(ctx: &Ctx, role: &str, lines: Option<usize>) -> Result<PeekReport> {
-    let lines = lines.unwrap_or(DEFAULT_LINES).clamp(1, 100_000);
+    let lines = lines.unwrap_or(DEFAULT_LINES).min(100_000);
     let pane = Pane::resolve(ctx, role)?;
     let text = pane.capture_history(lines)?;
     Ok(PeekReport {

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 pub struct Peer {
     pub role: String,
     pub pane: String,
-    /// The pane exists on the server it was registered on and its program runs.
-    pub alive: bool,
+    /// The pane exists on the server it was registered on and its program runs; null when tmux
+    /// cannot be asked (not installed).
+    pub alive: Option<bool>,
     pub server_pid: u32,
     pub session: String,
     pub window: u32,
@@ -25,27 +26,42 @@ pub struct Peer {
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PeersReport {
     pub peers: Vec<Peer>,
+    /// Why liveness is unknown (tmux is not installed), when it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
 }
 
-/// All roles, sorted by name; one `tmux list-panes` call checks every pane.
+/// All roles, sorted by name; one `tmux list-panes` call checks every pane. Without tmux the
+/// registry is still listed, with `alive` unknown and a warning.
 pub fn peers(ctx: &Ctx) -> Result<PeersReport> {
     let reg = Registry::load(&ctx.state)?;
+    let mut warning = None;
     let panes = if reg.roles.is_empty() {
-        vec![]
+        Some(vec![])
     } else {
-        ctx.tmux.list_panes()?
+        match ctx.tmux.list_panes() {
+            Ok(p) => Some(p),
+            Err(crate::tmux::Error::NoBinary) => {
+                let e = crate::error::SbError::TmuxNotFound;
+                warning = Some(format!("{e}; whether the panes are alive is unknown"));
+                None
+            }
+            Err(e) => return Err(e.into()),
+        }
     };
     let peers = reg
         .roles
         .into_iter()
         .map(|(role, e)| {
-            let live = panes
-                .iter()
-                .find(|p| p.pane == e.pane && p.server_pid == e.server_pid && !p.dead);
+            let live = panes.as_ref().and_then(|panes| {
+                panes
+                    .iter()
+                    .find(|p| p.pane == e.pane && p.server_pid == e.server_pid && !p.dead)
+            });
             Peer {
                 role,
                 pane: e.pane,
-                alive: live.is_some(),
+                alive: panes.as_ref().map(|_| live.is_some()),
                 server_pid: e.server_pid,
                 session: live.map_or(e.session, |p| p.session.clone()),
                 window: live.map_or(e.window, |p| p.window),
@@ -56,5 +72,5 @@ pub fn peers(ctx: &Ctx) -> Result<PeersReport> {
             }
         })
         .collect();
-    Ok(PeersReport { peers })
+    Ok(PeersReport { peers, warning })
 }

@@ -20,8 +20,10 @@ pub struct PromptList {
     pub prompts: Vec<PromptReport>,
 }
 
+/// Save `role`'s briefing, sanitized as `send` sanitizes a message (it is typed into the session).
 pub fn set_prompt(ctx: &Ctx, role: &str, text: &str) -> Result<PromptReport> {
     validate_role(role)?;
+    let text = &crate::text::sanitize(text);
     if text.trim().is_empty() {
         return Err(SbError::Usage(format!(
             "the prompt for {role:?} is empty; to remove it use `sb prompt rm {role}`"

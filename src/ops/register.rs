@@ -14,6 +14,8 @@ pub struct RegisterReport {
     pub entry: RoleEntry,
     /// The pane this role was bound to before, when it moved.
     pub previous_pane: Option<String>,
+    /// Other roles registered on the same pane (a pane normally carries one role).
+    pub shares_pane_with: Vec<String>,
 }
 
 /// Bind `role` to `pane` (default `$TMUX_PANE`), after checking the pane exists.
@@ -29,6 +31,11 @@ pub fn register(ctx: &Ctx, role: &str, pane: Option<&str>) -> Result<RegisterRep
         )));
     }
     let info = ctx.tmux.pane_info(&pane)?;
+    if info.dead {
+        return Err(SbError::PaneGone(format!(
+            "the program in tmux pane {pane} has exited; a role on it could not be reached"
+        )));
+    }
     let now = now_rfc3339();
     let entry = RoleEntry {
         pane: info.pane,
@@ -42,13 +49,22 @@ pub fn register(ctx: &Ctx, role: &str, pane: Option<&str>) -> Result<RegisterRep
         transcript_path: None,
         extra: Default::default(),
     };
-    let previous = Registry::update(&ctx.state, |reg| {
-        Ok(reg.roles.insert(role.to_string(), entry.clone()))
+    let (previous, shares) = Registry::update(&ctx.state, |reg| {
+        let shares: Vec<String> = reg
+            .roles
+            .iter()
+            .filter(|(r, e)| {
+                r.as_str() != role && e.pane == entry.pane && e.server_pid == entry.server_pid
+            })
+            .map(|(r, _)| r.clone())
+            .collect();
+        Ok((reg.roles.insert(role.to_string(), entry.clone()), shares))
     })?;
     Ok(RegisterReport {
         role: role.to_string(),
         entry,
         previous_pane: previous.map(|p| p.pane),
+        shares_pane_with: shares,
     })
 }
 

@@ -13,6 +13,7 @@ use crate::pane::{Observation, Pane};
 use crate::store::log::{Message, Outcome, append_message_with, file_len};
 use crate::store::registry::Registry;
 use crate::store::validate_role;
+use crate::text::sanitize;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -231,20 +232,9 @@ fn undelivered(e: SbError, id: &str) -> SbError {
     }
 }
 
-/// Remove everything that could end the bracketed paste early or act as a keystroke: ESC and
-/// all other C0/C1 controls except `\n` and `\t`; `\r\n` and lone `\r` become `\n`.
-pub fn sanitize(text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    text.chars()
-        .filter(|&c| {
-            c == '\n' || c == '\t' || !(c.is_control() || ('\u{80}'..='\u{9f}').contains(&c))
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{is_slash_command, sanitize};
+    use super::is_slash_command;
 
     #[test]
     fn only_a_real_slash_command_goes_untagged() {
@@ -269,12 +259,5 @@ mod tests {
         ] {
             assert!(!is_slash_command(msg), "{msg}");
         }
-    }
-
-    #[test]
-    fn sanitize_removes_escapes_and_controls() {
-        let s = sanitize("a\x1b[201~b\x1b[200~c\x07\x00\r\nd\re\t\u{9b}f\u{7f}ü");
-        assert_eq!(s, "a[201~b[200~c\nd\ne\tfü");
-        assert!(!s.contains('\x1b'));
     }
 }

@@ -186,25 +186,65 @@ pub fn read_tail<T: DeserializeOwned>(
     limit: usize,
     keep: impl Fn(&T) -> bool,
 ) -> Result<Tail<T>> {
-    const BLOCK: u64 = 64 * 1024;
     let mut tail = Tail {
         records: Vec::new(),
         skipped: 0,
     };
-    let file = match OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(path)
-    {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(tail),
-        Err(e) => return Err(io_err("read", path, e)),
+    let torn = scan_back(path, |seg| {
+        if limit != 0 && tail.records.len() >= limit {
+            return false;
+        }
+        take_line(seg, &mut tail, &keep);
+        true
+    })?;
+    tail.skipped += torn;
+    tail.records.reverse();
+    Ok(tail)
+}
+
+/// The records after the newest one for which `is_mark` holds, oldest first, and whether such a
+/// record was found (if not, every record is returned). Reads backwards only as far as the mark.
+pub fn read_since<T: DeserializeOwned>(
+    path: &Path,
+    is_mark: impl Fn(&T) -> bool,
+) -> Result<(Tail<T>, bool)> {
+    let mut tail = Tail {
+        records: Vec::new(),
+        skipped: 0,
+    };
+    let mut found = false;
+    let torn = scan_back(path, |seg| {
+        if seg.iter().all(u8::is_ascii_whitespace) {
+            return true;
+        }
+        match serde_json::from_slice::<T>(seg) {
+            Ok(r) if is_mark(&r) => {
+                found = true;
+                return false;
+            }
+            Ok(r) => tail.records.push(r),
+            Err(_) => tail.skipped += 1,
+        }
+        true
+    })?;
+    tail.skipped += torn;
+    tail.records.reverse();
+    Ok((tail, found))
+}
+
+/// Call `line` with each complete line of the file, newest first, until it returns false;
+/// returns 1 when the file ends in a torn line (bytes after the final newline), which is not
+/// passed on. Reads backwards in 64 KiB blocks, so the cost grows with the lines visited.
+fn scan_back(path: &Path, mut line: impl FnMut(&[u8]) -> bool) -> Result<usize> {
+    const BLOCK: u64 = 64 * 1024;
+    let Some(file) = open_read(path)? else {
+        return Ok(0);
     };
     let mut pos = file.metadata().map_err(|e| io_err("read", path, e))?.len();
     let mut carry: Vec<u8> = Vec::new();
     let mut first = true;
-    let want = |t: &Tail<T>| limit == 0 || t.records.len() < limit;
-    while pos > 0 && want(&tail) {
+    let mut torn = 0;
+    while pos > 0 {
         let n = BLOCK.min(pos);
         pos -= n;
         let mut buf = vec![0u8; n as usize];
@@ -214,24 +254,75 @@ pub fn read_tail<T: DeserializeOwned>(
         let segs: Vec<&[u8]> = buf.split(|b| *b == b'\n').collect();
         let last = segs.len() - 1;
         for (i, seg) in segs.iter().enumerate().rev() {
-            if !want(&tail) {
-                break;
-            }
             if i == 0 && pos > 0 {
                 carry = seg.to_vec();
                 break;
             }
             if i == last && first {
                 // Bytes after the final newline: a line torn by a crash (or being written).
-                tail.skipped += usize::from(!seg.is_empty());
+                torn = usize::from(!seg.is_empty());
                 continue;
             }
-            take_line(seg, &mut tail, &keep);
+            if !line(seg) {
+                return Ok(torn);
+            }
         }
         first = false;
     }
-    tail.records.reverse();
-    Ok(tail)
+    Ok(torn)
+}
+
+/// Call `on_record` with every record from the start of the file, oldest first, until it
+/// returns false, holding one line in memory at a time; returns how many lines were unreadable
+/// (a torn last line included). A missing file has none.
+pub fn read_each<T: DeserializeOwned>(
+    path: &Path,
+    mut on_record: impl FnMut(T) -> bool,
+) -> Result<usize> {
+    use std::io::BufRead;
+    let Some(file) = open_read(path)? else {
+        return Ok(0);
+    };
+    let mut reader = std::io::BufReader::with_capacity(64 * 1024, file);
+    let mut line = Vec::new();
+    let mut skipped = 0;
+    loop {
+        line.clear();
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| io_err("read", path, e))?;
+        if n == 0 {
+            return Ok(skipped);
+        }
+        if line.last() != Some(&b'\n') {
+            // A torn last line (a crash, or a writer still writing).
+            return Ok(skipped + 1);
+        }
+        let body = &line[..line.len() - 1];
+        if body.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<T>(body) {
+            Ok(r) => {
+                if !on_record(r) {
+                    return Ok(skipped);
+                }
+            }
+            Err(_) => skipped += 1,
+        }
+    }
+}
+
+fn open_read(path: &Path) -> Result<Option<File>> {
+    match OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)
+    {
+        Ok(f) => Ok(Some(f)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io_err("read", path, e)),
+    }
 }
 
 fn take_line<T: DeserializeOwned>(seg: &[u8], tail: &mut Tail<T>, keep: &impl Fn(&T) -> bool) {
@@ -268,10 +359,10 @@ pub fn follow<T: DeserializeOwned>(
             pending.extend_from_slice(&buf);
             while let Some(nl) = pending.iter().position(|b| *b == b'\n') {
                 let line: Vec<u8> = pending.drain(..=nl).collect();
-                if let Ok(r) = serde_json::from_slice::<T>(&line[..nl]) {
-                    if !on_record(r) {
-                        return Ok(());
-                    }
+                if let Ok(r) = serde_json::from_slice::<T>(&line[..nl])
+                    && !on_record(r)
+                {
+                    return Ok(());
                 }
             }
         }
@@ -357,6 +448,64 @@ mod tests {
         assert_eq!(t.skipped, 2);
         let mb: Tail<Message> = read_tail(&st.mailbox("y"), 0, |_| true).unwrap();
         assert_eq!(mb.records.len(), 1500);
+    }
+
+    #[test]
+    fn read_each_streams_every_record_in_order_and_counts_bad_lines() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = StateDir::at(dir.path());
+        for i in 0..2000 {
+            append_message(&st, &msg(i, "x")).unwrap();
+        }
+        let path = st.conversation();
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"{not json}\n\n").unwrap();
+        append_message(&st, &msg(2000, "x")).unwrap();
+        f.write_all(b"{\"id\":\"torn").unwrap();
+        let mut ids = Vec::new();
+        let skipped = read_each(&path, |m: Message| {
+            ids.push(m.id);
+            true
+        })
+        .unwrap();
+        assert_eq!(ids.len(), 2001);
+        assert_eq!(ids[0], "00000000");
+        assert_eq!(ids[2000], "00002000");
+        assert!(ids.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(skipped, 2, "the corrupt line and the torn tail");
+        // It stops when asked, having read no further than needed.
+        let mut n = 0;
+        read_each(&path, |_: Message| {
+            n += 1;
+            n < 3
+        })
+        .unwrap();
+        assert_eq!(n, 3);
+        // The reader holds one line at a time: its buffer is the fixed 64 KiB plus one line,
+        // whatever the file's size (see `read_each`); a missing file is empty.
+        assert_eq!(
+            read_each(Path::new("/nonexistent/sb/x.jsonl"), |_: Message| true).unwrap(),
+            0
+        );
+    }
+
+    #[test]
+    fn read_since_returns_what_follows_the_mark() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = StateDir::at(dir.path());
+        for i in 0..3000 {
+            append_message(&st, &msg(i, "x")).unwrap();
+        }
+        let path = st.mailbox("x");
+        let (t, found) = read_since(&path, |m: &Message| m.id == "00002990").unwrap();
+        assert!(found);
+        assert_eq!(t.records.len(), 9);
+        assert_eq!(t.records[0].id, "00002991");
+        let (t, found) = read_since(&path, |m: &Message| m.id == "gone").unwrap();
+        assert!(!found);
+        assert_eq!(t.records.len(), 3000);
+        let (t, found) = read_since(&path, |m: &Message| m.id == "00002999").unwrap();
+        assert!(found && t.records.is_empty());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod fsutil;
 pub mod log;
+pub mod markers;
 pub mod prompts;
 pub mod registry;
 
@@ -55,6 +56,10 @@ impl StateDir {
     }
     pub fn prompts(&self) -> PathBuf {
         self.root.join("prompts.json")
+    }
+    /// `read.json`: the read marker of each role's mailbox.
+    pub fn read_markers(&self) -> PathBuf {
+        self.root.join("read.json")
     }
     pub fn conversation(&self) -> PathBuf {
         self.root.join("conversation.jsonl")
@@ -132,7 +137,8 @@ impl StateDir {
     }
 }
 
-/// Validate a role name: 1-64 chars of `[A-Za-z0-9._-]`, not starting with `.`.
+/// Validate a role name: 1-64 chars of `[A-Za-z0-9._-]`, not starting with `.` (a hidden or
+/// relative path) or `-` (it would read as an option on the command line).
 pub fn validate_role(name: &str) -> Result<()> {
     let why = if name.is_empty() {
         Some("it is empty")
@@ -140,6 +146,8 @@ pub fn validate_role(name: &str) -> Result<()> {
         Some("it is longer than 64 characters")
     } else if name.starts_with('.') {
         Some("it starts with '.'")
+    } else if name.starts_with('-') {
+        Some("it starts with '-', which reads as an option on the command line")
     } else if !name
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
@@ -177,6 +185,8 @@ mod tests {
             &"x".repeat(65),
             ".",
             "..",
+            "-dev",
+            "--json",
         ] {
             assert!(validate_role(bad).is_err(), "{bad:?}");
         }

@@ -33,6 +33,7 @@ impl Prompts {
         dir.ensure()?;
         let _lock = FileLock::acquire(&dir.lock_path("prompts"))?;
         let mut p = Prompts::load(dir)?;
+        super::registry::check_version(&dir.prompts(), p.version)?;
         p.version = super::FORMAT_VERSION;
         let out = f(&mut p);
         save_json(&dir.prompts(), &p)?;

@@ -50,6 +50,7 @@ impl Registry {
         dir.ensure()?;
         let _lock = FileLock::acquire(&dir.lock_path("registry"))?;
         let mut reg = Registry::load(dir)?;
+        check_version(&dir.registry(), reg.version)?;
         reg.version = super::FORMAT_VERSION;
         let out = f(&mut reg)?;
         save_json(&dir.registry(), &reg)?;
@@ -67,6 +68,7 @@ impl Registry {
             return Ok(None);
         };
         let mut reg = Registry::load(dir)?;
+        check_version(&dir.registry(), reg.version)?;
         reg.version = super::FORMAT_VERSION;
         let out = f(&mut reg)?;
         save_json(&dir.registry(), &reg)?;
@@ -91,6 +93,20 @@ impl Registry {
             .max_by(|a, b| a.1.registered_at.cmp(&b.1.registered_at))
             .map(|(r, _)| r.as_str())
     }
+}
+
+/// Refuse to rewrite a state file whose format is newer than this sb writes: rewriting it as
+/// the old version would drop or misread what the newer sb put there. Reading it is allowed
+/// (unknown fields are kept and ignored), so `peers`, `send` and `history` keep working.
+pub fn check_version(path: &Path, found: u32) -> Result<()> {
+    if found > super::FORMAT_VERSION {
+        return Err(SbError::NewerFormat {
+            path: path.to_path_buf(),
+            found: u64::from(found),
+            known: super::FORMAT_VERSION,
+        });
+    }
+    Ok(())
 }
 
 /// Parse a JSON state file; a missing file is the default, an unreadable one a `Corrupt` error.

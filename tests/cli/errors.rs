@@ -141,18 +141,28 @@ fn no_tmux_server_is_exit_4_with_a_hint() {
         "{}",
         stderr(&out)
     );
+    // Without tmux, peers still lists the registry: liveness unknown (not "dead"), a warning,
+    // exit 0.
     let _dev = env.role("dev");
     let out = env
         .sb()
         .env("PATH", "/nonexistent")
-        .args(["peers"])
+        .args(["--json", "peers"])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(4),
-        "peers does not pretend every pane is dead"
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["peers"][0]["role"], "dev");
+    assert!(v["peers"][0]["alive"].is_null(), "{v}");
+    assert!(stderr(&out).starts_with("sb: warning: tmux is not available"));
+    let out = env
+        .sb()
+        .env("PATH", "/nonexistent")
+        .args(["peers", "--color", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("unknown"), "{}", stdout(&out));
 }
 
 #[test]

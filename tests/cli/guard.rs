@@ -258,7 +258,7 @@ fn watch_notifies_the_manager_once_per_question() {
             "gestor",
             "--interval",
             "150ms",
-            "--json",
+            "--jsonl",
         ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

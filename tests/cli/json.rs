@@ -32,6 +32,7 @@ struct Register {
     registered_at: String,
     last_seen: String,
     previous_pane: Option<String>,
+    shares_pane_with: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -40,7 +41,7 @@ struct Register {
 struct Peer {
     role: String,
     pane: String,
-    alive: bool,
+    alive: Option<bool>,
     server_pid: u32,
     session: String,
     window: u32,
@@ -54,6 +55,9 @@ struct Peer {
 #[serde(deny_unknown_fields)]
 struct Peers {
     peers: Vec<Peer>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    warning: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +109,8 @@ struct Respond {
 struct History {
     messages: Vec<Message>,
     skipped: usize,
+    #[serde(default)]
+    marked_read: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -147,7 +153,7 @@ fn every_command_emits_strict_json() {
     assert_eq!((r.role.as_str(), r.pane.as_str()), ("dev", a.pane.as_str()));
     let p: Peers = json(&env, &["peers"]);
     assert_eq!(p.peers.len(), 1);
-    assert!(p.peers[0].alive);
+    assert_eq!(p.peers[0].alive, Some(true));
     let s: Send = json(&env, &["send", "dev", "--from", "gestor", "hello"]);
     assert!(
         s.delivered && s.submitted && s.text == "hello" && s.bytes == "[from:gestor] hello".len()
@@ -158,8 +164,14 @@ fn every_command_emits_strict_json() {
     assert_eq!(r.keys, ["Escape"]);
     let h: History = json(&env, &["history"]);
     assert_eq!((h.messages.len(), h.skipped), (1, 0));
+    // -n 0 is streamed, still one document.
+    let h: History = json(&env, &["history", "-n", "0"]);
+    assert_eq!((h.messages.len(), h.skipped), (1, 0));
     let h: History = json(&env, &["inbox", "dev"]);
     assert_eq!(h.messages[0].from, "gestor");
+    assert_eq!(h.marked_read, None);
+    let h: History = json(&env, &["inbox", "dev", "--mark-read"]);
+    assert_eq!(h.marked_read.as_deref(), Some(h.messages[0].id.as_str()));
     let p: Prompt = json(&env, &["prompt", "set", "dev", "brief"]);
     assert_eq!(p.text, "brief");
     let p: Prompt = json(&env, &["prompt", "get", "dev"]);

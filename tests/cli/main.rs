@@ -14,3 +14,4 @@ mod reliability;
 mod send;
 mod setup;
 mod state;
+mod ux;

@@ -361,10 +361,23 @@ fn tmux_path() -> PathBuf {
 }
 
 #[test]
-fn doctor_fails_without_the_hook_and_passes_after_setup() {
+fn doctor_passes_for_cli_use_requires_the_hook_with_claude_and_passes_after_setup() {
     let env = TestEnv::new();
     let path = bin_dir(&env, &[("tmux", &tmux_path()), ("sb", Path::new(SB))]);
+    // Without --claude, the Claude Code wiring is optional: not set up is not a failure.
     let out = sb(&env, &path, &["doctor"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("- hook: not set up (optional"),
+        "{}",
+        stdout(&out)
+    );
+    let d: Doctor = serde_json::from_slice(&sb(&env, &path, &["doctor", "--json"]).stdout).unwrap();
+    assert!(d.ok);
+    assert_eq!(status(&d, "hook"), "skip");
+    assert_eq!(status(&d, "mcp"), "skip");
+    // With --claude it is required.
+    let out = sb(&env, &path, &["doctor", "--claude"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(stdout(&out).contains("✗ hook:"), "{}", stdout(&out));
     assert!(
@@ -372,11 +385,12 @@ fn doctor_fails_without_the_hook_and_passes_after_setup() {
         "{}",
         stdout(&out)
     );
-    let d: Doctor = serde_json::from_slice(&sb(&env, &path, &["doctor", "--json"]).stdout).unwrap();
+    let d: Doctor =
+        serde_json::from_slice(&sb(&env, &path, &["doctor", "--claude", "--json"]).stdout).unwrap();
     assert!(!d.ok);
     assert_eq!(status(&d, "tmux"), "ok");
     assert_eq!(status(&d, "hook"), "fail");
-    assert_eq!(status(&d, "mcp"), "skip");
+    assert_eq!(status(&d, "mcp"), "fail", "claude is not on this PATH");
     assert_eq!(status(&d, "roles"), "skip");
 
     let _dev = env.role("dev");

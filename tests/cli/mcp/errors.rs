@@ -14,6 +14,14 @@ fn mcp_domain_errors_are_tool_results_with_the_cli_message() {
     let unknown = m.err("send", json!({"to": "nobody", "text": "hi"}));
     assert!(unknown.starts_with("sb: error: unknown role"), "{unknown}");
     assert_eq!(unknown, cli_err(&env, &["send", "nobody", "hi"]));
+    // The structured error is the object `sb --json` prints on stdout, exit code included.
+    let structured = m.err_json("send", json!({"to": "nobody", "text": "hi"}));
+    let out = env.run(&["--json", "send", "nobody", "hi"]);
+    assert_eq!(out.status.code(), Some(3));
+    let printed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(structured, printed);
+    assert_eq!(structured["error"]["kind"], "unknown_role");
+    assert_eq!(structured["error"]["exit_code"], 3);
 
     for (tool, args, cmd) in [
         (

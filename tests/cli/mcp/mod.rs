@@ -166,15 +166,41 @@ impl Mcp {
         from_text
     }
 
-    /// A failed call: `isError: true` and the error text.
+    /// A failed call: `isError: true`, the CLI's message as text, and the structured error
+    /// (`{"error": {kind, message, hint, exit_code, message_id}}`, as `sb --json` prints it)
+    /// agreeing with it. Returns the text.
     fn err(&mut self, tool: &str, args: Value) -> String {
         let r = self.call(tool, args);
         assert_eq!(r["isError"], true, "{tool}: expected a tool error: {r}");
+        let text = r["content"][0]["text"].as_str().unwrap().to_string();
+        let e = &r["structuredContent"]["error"];
+        let message = e["message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{tool}: {r}"));
         assert!(
-            r.get("structuredContent").is_none_or(Value::is_null),
+            text.starts_with(&format!("sb: error: {message}")),
             "{tool}: {r}"
         );
-        r["content"][0]["text"].as_str().unwrap().to_string()
+        assert!(
+            e["kind"].is_string() && e["exit_code"].is_u64(),
+            "{tool}: {r}"
+        );
+        match e["hint"].as_str() {
+            Some(h) => assert!(text.ends_with(&format!("hint: {h}")), "{tool}: {r}"),
+            None => assert!(
+                e["hint"].is_null() && !text.contains("\n  hint: "),
+                "{tool}: {r}"
+            ),
+        }
+        assert!(e.get("message_id").is_some(), "{tool}: {r}");
+        text
+    }
+
+    /// A failed call's structured error object.
+    fn err_json(&mut self, tool: &str, args: Value) -> Value {
+        let r = self.call(tool, args);
+        assert_eq!(r["isError"], true, "{tool}: expected a tool error: {r}");
+        r["structuredContent"].clone()
     }
 
     /// Close stdin; wait (bounded) for exit; return the status and any stdout lines left unread.
@@ -215,11 +241,16 @@ fn cli(env: &TestEnv, args: &[&str]) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("sb {args:?}: {e}"))
 }
 
-/// `sb ARGS`, which must fail; its stderr without the final newline.
+/// `sb ARGS`, which must fail; its error on stderr (without warning lines, which the CLI prints
+/// for people, and the final newline).
 fn cli_err(env: &TestEnv, args: &[&str]) -> String {
     let out = env.run(args);
     assert!(!out.status.success(), "sb {args:?} should fail");
-    stderr(&out).trim_end().to_string()
+    stderr(&out)
+        .lines()
+        .filter(|l| !l.starts_with("sb: warning: "))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Replace the message id inside "… logged as undelivered (id X)".

@@ -6,6 +6,23 @@ use crate::env::{FakeAgent, TestEnv, fixture};
 use serde_json::{Value, json};
 use std::time::Duration;
 
+/// `sb send --json`'s report as the MCP `send` tool gives it: the text replaced by a preview
+/// (the whole text is in the log, so a large message does not come back twice).
+fn as_mcp_send(mut v: Value) -> Value {
+    let obj = v.as_object_mut().unwrap();
+    let text = obj.remove("text").unwrap();
+    let text = text.as_str().unwrap();
+    let mut out = serde_json::Map::new();
+    for (k, val) in std::mem::take(obj) {
+        if k == "delivered" {
+            out.insert("preview".into(), json!(text));
+            out.insert("text_chars".into(), json!(text.chars().count()));
+        }
+        out.insert(k, val);
+    }
+    Value::Object(out)
+}
+
 /// Blank out fields that legitimately differ between two calls (times, ids, durations).
 fn norm(mut v: Value, keys: &[&str]) -> Value {
     for k in keys {
@@ -50,7 +67,10 @@ fn mcp_and_cli_json_agree_for_every_tool() {
     dev.wait_inputs(4);
     settle(&env, "dev");
     assert_ne!(ms["id"], cs["id"]);
-    assert_eq!(norm(ms, &["id", "ts"]), norm(cs, &["id", "ts"]));
+    assert_eq!(
+        norm(ms, &["id", "ts"]),
+        norm(as_mcp_send(cs), &["id", "ts"])
+    );
     let ms = m.ok(
         "send",
         json!({"to": "dev", "text": "two", "submit": false, "tag": false}),
@@ -65,7 +85,10 @@ fn mcp_and_cli_json_agree_for_every_tool() {
         "send",
         json!({"to": "dev", "text": "two", "submit": false, "tag": false, "force": true}),
     );
-    assert_eq!(norm(ms_forced, &["id", "ts"]), norm(cs, &["id", "ts"]));
+    assert_eq!(
+        norm(ms_forced, &["id", "ts"]),
+        norm(as_mcp_send(cs), &["id", "ts"])
+    );
     assert_eq!(ms["submitted"], false);
     settle(&env, "dev");
 
@@ -98,10 +121,18 @@ fn mcp_and_cli_json_agree_for_every_tool() {
             &["inbox", "dev", "--limit", "1"],
         ),
         (json!({"role": "rev"}), &["inbox", "rev"]),
-        (json!({"role": "nobody"}), &["inbox", "nobody"]),
+        (
+            json!({"role": "dev", "unread": true}),
+            &["inbox", "dev", "--unread"],
+        ),
     ] {
         assert_eq!(m.ok("inbox", args.clone()), cli(&env, cmd), "inbox {args}");
     }
+    // An unknown role is an error (exit 3) both ways.
+    assert_eq!(
+        m.err("inbox", json!({"role": "nobody"})),
+        cli_err(&env, &["inbox", "nobody"])
+    );
     for role in ["dev", "rev"] {
         assert_eq!(
             m.ok("read_peer", json!({"role": role})),

@@ -151,3 +151,42 @@ fn mcp_calls_every_tool_against_fake_agents() {
     assert!(status.success(), "{status:?}");
     assert!(rest.is_empty(), "unexpected output: {rest:?}");
 }
+
+#[test]
+fn mcp_send_returns_a_preview_not_the_whole_text_twice() {
+    let env = TestEnv::new();
+    let _dev = env.role("dev");
+    let (mut m, _) = Mcp::start(&env);
+    let text = "é".repeat(50_000);
+    let r = m.call(
+        "send",
+        json!({"to": "dev", "from": "gestor", "text": text, "force": true, "submit": false}),
+    );
+    assert_eq!(r["isError"], false, "{r}");
+    let reply = r.to_string();
+    assert!(
+        reply.len() < 3_000,
+        "the result is small: {} bytes",
+        reply.len()
+    );
+    let s = &r["structuredContent"];
+    assert!(s.get("text").is_none(), "no text field");
+    assert_eq!(s["preview"], format!("{}…", "é".repeat(200)));
+    assert_eq!(s["text_chars"], 50_000);
+    assert_eq!(s["delivered"], true);
+    // The whole text is in the log, under the returned id.
+    let log = env.log("conversation.jsonl");
+    assert_eq!(log[0]["id"], s["id"]);
+    assert_eq!(log[0]["text"].as_str().unwrap().chars().count(), 50_000);
+    // A short text is its own preview.
+    let s = m.ok(
+        "send",
+        json!({"to": "dev", "text": "short", "force": true, "submit": false}),
+    );
+    assert_eq!(
+        (s["preview"].as_str(), s["text_chars"].as_u64()),
+        (Some("short"), Some(5))
+    );
+    let (status, _) = m.finish();
+    assert!(status.success());
+}

@@ -6,12 +6,20 @@ use crate::env::{Input, TestEnv, parse_inputs, stderr, wait_for};
 use std::time::Duration;
 
 /// The sanitizing contract (DESIGN.md §3) as the test reads it: no C0/C1 control but \n and \t,
-/// \r\n and lone \r become \n; a newline arrives as CR inside the paste.
+/// \r\n, lone \r, U+2028 and U+2029 become \n, no bidi embedding, override or isolate
+/// (U+202A-U+202E, U+2066-U+2069); a newline arrives as CR inside the paste.
 fn expected_paste(text: &str) -> String {
-    let t = text.replace("\r\n", "\n").replace('\r', "\n");
+    let t = text
+        .replace("\r\n", "\n")
+        .replace(['\r', '\u{2028}', '\u{2029}'], "\n");
     t.chars()
         .filter(|&c| {
-            c == '\n' || c == '\t' || !(c.is_control() || ('\u{80}'..='\u{9f}').contains(&c))
+            c == '\n'
+                || c == '\t'
+                || !(c.is_control()
+                    || ('\u{80}'..='\u{9f}').contains(&c)
+                    || ('\u{202a}'..='\u{202e}').contains(&c)
+                    || ('\u{2066}'..='\u{2069}').contains(&c))
         })
         .collect::<String>()
         .replace('\n', "\r")
@@ -47,6 +55,8 @@ fn reliability_fuzz_send_text_arrives_as_exactly_one_paste_with_no_other_escape(
         "\t",
         "\u{2028}",
         "\u{202e}",
+        "\u{2066}",
+        "\u{2029}",
         "\u{feff}",
         "ü",
         "🚀",
@@ -82,9 +92,21 @@ fn reliability_fuzz_send_text_arrives_as_exactly_one_paste_with_no_other_escape(
             &input,
         );
         no_panic(&out, &format!("case {case}"));
-        let body = text.strip_suffix('\n').unwrap_or(&text);
-        let paste_body = expected_paste(body);
-        if invalid_utf8 || paste_body.trim().is_empty() {
+        // Invalid UTF-8 is accepted: each bad byte becomes U+FFFD, with a warning.
+        let body = if invalid_utf8 {
+            format!("{text}\u{fffd}")
+        } else {
+            text.strip_suffix('\n').unwrap_or(&text).to_string()
+        };
+        let paste_body = expected_paste(&body);
+        if invalid_utf8 {
+            assert!(
+                stderr(&out).contains("not valid UTF-8"),
+                "case {case}: {}",
+                stderr(&out)
+            );
+        }
+        if paste_body.trim().is_empty() {
             assert_eq!(
                 out.status.code(),
                 Some(2),
