@@ -18,6 +18,7 @@ pub mod ops;
 pub mod output;
 pub mod pane;
 pub mod process;
+pub mod procs;
 pub mod store;
 pub mod text;
 pub mod tmux;

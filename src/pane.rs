@@ -87,7 +87,7 @@ impl<'a> Pane<'a> {
 
     /// As [`Pane::observe`], classifying only the bottom `rows` rows of the screen.
     pub fn observe_rows(&self, rows: Option<usize>) -> Result<Observation> {
-        let snap = self
+        let mut snap = self
             .ctx
             .tmux
             .snapshot(&self.entry.pane, true)
@@ -100,6 +100,13 @@ impl<'a> Pane<'a> {
                 agents::claude::status_for_pane(&dirs, &self.entry.pane, snap.info.pane_pid)
             })
             .flatten();
+        // tmux names the foreground group's leader: a shell that started the agent without job
+        // control (`sh -c 'claude; exec bash'`) is named while the agent reads the terminal.
+        if guard::is_non_agent(&snap.info.command)
+            && let Some(leaf) = crate::procs::foreground_leaf(snap.info.pane_pid)
+        {
+            snap.info.command = leaf;
+        }
         let verdict = guard::verdict(
             &self.role,
             &detection,

@@ -9,6 +9,7 @@
 //! mismatched file changes nothing: the screen alone decides.
 
 use crate::guard::AgentStatus;
+use crate::procs::{ProcStat, descends_from};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -131,69 +132,9 @@ fn is_live(f: &SessionFile, pane_pid: u32) -> bool {
     descends_from(f.pid, pane_pid)
 }
 
-/// Whether `pid` is `ancestor` or one of its descendants.
-pub fn descends_from(pid: u32, ancestor: u32) -> bool {
-    if ancestor == 0 {
-        return false;
-    }
-    let mut p = pid;
-    for _ in 0..64 {
-        if p == ancestor {
-            return true;
-        }
-        match ProcStat::read(p) {
-            Some(s) if s.ppid > 1 && s.ppid != p => p = s.ppid,
-            _ => return false,
-        }
-    }
-    false
-}
-
-/// The two fields of `/proc/<pid>/stat` sb needs.
-struct ProcStat {
-    ppid: u32,
-    /// Field 22, `starttime`, as text.
-    start: String,
-}
-
-impl ProcStat {
-    fn read(pid: u32) -> Option<ProcStat> {
-        let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        ProcStat::parse(&text)
-    }
-
-    /// The command name (field 2) may hold spaces and parentheses: fields are counted after the
-    /// last `)`, where field 3 starts.
-    fn parse(text: &str) -> Option<ProcStat> {
-        let rest = &text[text.rfind(')')? + 1..];
-        let f: Vec<&str> = rest.split_whitespace().collect();
-        Some(ProcStat {
-            ppid: f.get(1)?.parse().ok()?,
-            start: (*f.get(19)?).to_string(),
-        })
-    }
-}
-
-/// This process's own start time as Claude Code would write it (for tests that stand in for a
-/// session file).
-pub fn proc_start(pid: u32) -> Option<String> {
-    ProcStat::read(pid).map(|s| s.start)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn stat_fields_are_counted_after_the_command_name() {
-        let s = ProcStat::parse(
-            "42 (we ird) name)) S 7 42 42 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 98765 1 2",
-        )
-        .unwrap();
-        assert_eq!(s.ppid, 7);
-        assert_eq!(s.start, "98765");
-        assert!(ProcStat::parse("garbage").is_none());
-    }
 
     #[test]
     fn the_tmux_field_names_the_pane() {
@@ -201,15 +142,6 @@ mod tests {
         assert!(names_pane(Some("my.sess:@3.%12"), "%12"));
         assert!(!names_pane(Some("a:@0.%10"), "%1"));
         assert!(!names_pane(None, "%1"));
-    }
-
-    #[test]
-    fn this_process_descends_from_itself_and_its_parent() {
-        let me = std::process::id();
-        assert!(descends_from(me, me));
-        let parent = ProcStat::read(me).unwrap().ppid;
-        assert!(descends_from(me, parent));
-        assert!(!descends_from(parent, me));
     }
 
     fn write(dir: &Path, name: &str, body: &serde_json::Value) {
@@ -221,7 +153,7 @@ mod tests {
     fn a_file_is_trusted_only_when_pane_pid_and_start_match() {
         let tmp = tempfile::tempdir().unwrap();
         let me = std::process::id();
-        let start = proc_start(me).unwrap();
+        let start = ProcStat::read(me).unwrap().start;
         let dirs = vec![tmp.path().to_path_buf()];
         write(
             tmp.path(),

@@ -78,6 +78,70 @@ fn a_shell_where_the_agent_exited_is_refused_and_nothing_runs() {
 }
 
 #[test]
+fn an_agent_started_by_a_shell_without_job_control_is_seen_through_the_shell() {
+    let env = TestEnv::new();
+    let screen = env.dir.path().join("idle.screen");
+    std::fs::write(&screen, fixture(IDLE)).unwrap();
+    let record = env.dir.path().join("dev.rec");
+    // `sh -c` runs the agent as a child in its own process group: tmux names `sh`.
+    let cmd = format!(
+        "{} agent --screen {} --record {}; exec env -i PATH=/usr/bin:/bin bash --norc --noprofile -i",
+        crate::env::SB,
+        screen.display(),
+        record.display()
+    );
+    let pane = env
+        .tmux(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-P",
+            "-F",
+            "#{pane_id}",
+            "-s",
+            "sbtest",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "sh",
+            "-c",
+            &cmd,
+        ])
+        .trim()
+        .to_string();
+    assert!(
+        env.run(&["register", "dev", "--pane", &pane])
+            .status
+            .success()
+    );
+    assert!(wait_for(Duration::from_secs(10), || {
+        let d: serde_json::Value =
+            serde_json::from_slice(&env.run(&["detect", "dev", "--json"]).stdout).unwrap();
+        d["deliverable"] == true
+    }));
+    let d: serde_json::Value =
+        serde_json::from_slice(&env.run(&["detect", "dev", "--json"]).stdout).unwrap();
+    assert_eq!(d["foreground"], "sb", "{d}");
+    assert!(env.run(&["send", "dev", "hello"]).status.success());
+    // The agent exits; the shell takes the terminal: refused.
+    let sh = env.tmux(&["display", "-p", "-t", &pane, "#{pane_pid}"]);
+    std::process::Command::new("pkill")
+        .args(["-P", sh.trim()])
+        .status()
+        .unwrap();
+    assert!(wait_for(Duration::from_secs(10), || {
+        env.tmux(&["display", "-p", "-t", &pane, "#{pane_current_command}"])
+            .trim()
+            == "bash"
+    }));
+    let out = env.run(&["send", "dev", "echo hi"]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(stderr(&out).contains("runs bash"), "{}", stderr(&out));
+}
+
+#[test]
 fn options_after_the_message_are_options() {
     let env = TestEnv::new();
     let dev = env.role("dev");

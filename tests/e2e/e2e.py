@@ -67,13 +67,14 @@ class Suite:
         self.state = os.path.join(env.dir, "state")
         self.sessions = {}
 
-    def sb(self, *args, input=None, timeout=60, json_out=False):
+    def sb(self, *args, input=None, timeout=60, json_out=False, extra_env=None):
         """Run sb with the private socket and state dir. Returns (rc, stdout, stderr, json|None)."""
         e = dict(self.env.base_env)
         e["SESSION_BRIDGE_DIR"] = self.state
         e["SB_TMUX_SOCKET"] = self.env.sock
         e["HOME"] = os.path.join(self.env.dir, "sbhome")
         e["NO_COLOR"] = "1"
+        e.update(extra_env or {})
         os.makedirs(e["HOME"], exist_ok=True)
         argv = [self.sb_path, "--socket", self.env.sock] + (["--json"] if json_out else []) + list(args)
         h.log("sb " + " ".join(args)[:200])
@@ -98,14 +99,19 @@ class Suite:
         return {"SESSION_BRIDGE_DIR": self.state, "SB_TMUX_SOCKET": self.env.sock}
 
     def conversation(self):
+        """The conversation as readers see it: each message once, its last record (a message is
+        logged as a write-ahead `sending` record, then its outcome)."""
         p = os.path.join(self.state, "conversation.jsonl")
         out = []
         if os.path.exists(p):
             for line in open(p, encoding="utf-8"):
                 try:
-                    out.append(json.loads(line))
+                    m = json.loads(line)
                 except ValueError:
-                    pass
+                    continue
+                if m.get("outcome"):
+                    out = [x for x in out if not (x.get("outcome") and x.get("id") == m.get("id"))]
+                out.append(m)
         return out
 
     def start(self, name, role, **kw):
@@ -227,6 +233,33 @@ def a_dead_pane(s):
     check(len(rec) == 2 and not any(m["delivered"] for m in rec), "not logged as 2 undelivered: %s" % rec)
 
 
+def a_exited_to_shell(s):
+    """Claude Code quits back to the shell it was started from: sb must not type into bash."""
+    cl = h.Claude(s.env, "quitter", gated=True, shell_after=True)
+    s.sb_ok("register", "quitter", "--pane", cl.pane)
+    cl.release()
+    cl.wait_ready(60)
+    s.sb_ok("send", "quitter", "--from", "tester", "/exit")
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        cmd = s.env.tmux("display-message", "-p", "-t", cl.pane, "#{pane_current_command}").stdout.decode().strip()
+        if cmd == "bash":
+            break
+        time.sleep(0.2)
+    check(cmd == "bash", "claude did not exit to bash (foreground %r):\n%s" % (cmd, cl.screen()))
+    marker = os.path.join(s.env.dir, "a5-PWNED")
+    rc, out, err, js = s.sb("send", "quitter", "--from", "tester", "review this; touch %s" % marker)
+    time.sleep(1.0)
+    check(rc == 6, "send into the shell exited %d (want 6): %s" % (rc, err.strip()))
+    check("not running" in err, "refusal does not say the agent is not running: %s" % err.strip())
+    check(not os.path.exists(marker), "the shell ran the message")
+    rc, out, err, js = s.sb("detect", "quitter", json_out=True)
+    check(js and js.get("deliverable") is False and js.get("foreground") == "bash",
+          "detect does not report the shell: %s" % out[:400])
+    rec = [m for m in s.conversation() if marker in m.get("text", "")]
+    check(len(rec) == 1 and rec[0].get("outcome") == "undelivered", "not logged undelivered: %s" % rec)
+
+
 # --- b. busy / queued -------------------------------------------------------------------------
 
 def b_queued(s):
@@ -282,6 +315,27 @@ def c_bash_prompt(s):
     check(d["options"][0].get("selected") is True and d["options"][0].get("number") == 1,
           "first option not parsed as selected #1: %s" % d["options"][0])
     s.c_bash = (marker, d)
+
+
+def c_session_file(s):
+    """While the Bash prompt is open, Claude Code's own session file says so, and detect shows it."""
+    cl = s.sessions["alice"]
+    cfg = os.path.join(cl.home, ".claude")
+    marker, _ = s.c_bash
+    deadline = time.time() + 10
+    js = None
+    while time.time() < deadline:
+        rc, out, err, js = s.sb("detect", "alice", json_out=True, extra_env={"CLAUDE_CONFIG_DIR": cfg})
+        if js and (js.get("agent_status") or {}).get("status") == "waiting":
+            break
+        time.sleep(0.3)
+    st = (js or {}).get("agent_status") or {}
+    check(st.get("status") == "waiting", "session file status not found/waiting: %s" % json.dumps(js)[:600])
+    check(st.get("waiting_for") == "permission prompt", "waitingFor %r" % st.get("waiting_for"))
+    check((st.get("source") or "").startswith(os.path.join(cfg, "sessions")), "source %r" % st.get("source"))
+    check(js.get("deliverable") is False, "deliverable while a prompt is open")
+    check(marker in (js.get("detail") or ""), "detail does not name the command: %r" % js.get("detail"))
+    return "session file %s" % os.path.basename(st.get("source") or "")
 
 
 def c_guard(s):
@@ -503,7 +557,7 @@ def f_confirm_idle(s):
     rc, out, err, js = s.sb("send", "dev", "--from", "tester", "--confirm=20s", "confirm me MARK-f1", json_out=True)
     check(rc == 0 and js, "send --confirm exited %d: %s" % (rc, err.strip()))
     c = js.get("confirmation") or {}
-    check(js.get("submitted_confirmed") is True, "not confirmed: %s" % json.dumps(js)[:400])
+    check((js.get("confirmation") or {}).get("confirmed") is True, "not confirmed: %s" % json.dumps(js)[:400])
     check(c.get("method") == "transcript", "confirmed by %r, not by the transcript" % c.get("method"))
     s.sessions["dev"].wait_idle(20)
     return "confirmed by the transcript after %s ms" % c.get("waited_ms")
@@ -519,7 +573,7 @@ def f_confirm_busy(s):
     rc, out, err, js = s.sb("send", "dev", "--from", "tester", "--confirm=40s", "queued MARK-f2b", json_out=True)
     check(rc == 0 and js, "send --confirm exited %d: %s" % (rc, err.strip()))
     c = js.get("confirmation") or {}
-    check(js.get("submitted_confirmed") is True, "not confirmed: %s" % json.dumps(js)[:400])
+    check((js.get("confirmation") or {}).get("confirmed") is True, "not confirmed: %s" % json.dumps(js)[:400])
     check(c.get("waited_ms", 0) > 1500, "confirmed after %s ms, before the busy turn ended?" % c.get("waited_ms"))
     e = s.env.standin.wait_main(lambda e: "MARK-f2b" in e["user_text"], 30, after=mark, what="queued turn")
     cl.wait_idle(30)
@@ -533,7 +587,7 @@ def f_watch(s):
     dev.wait_idle(20)
     e = dict(s.env.base_env, SESSION_BRIDGE_DIR=s.state, SB_TMUX_SOCKET=s.env.sock, NO_COLOR="1")
     w = subprocess.Popen([s.sb_path, "--socket", s.env.sock, "watch", "--notify", "dev", "--roles", "alice",
-                          "--interval", "300ms", "--json"], env=e, stdin=subprocess.DEVNULL,
+                          "--interval", "300ms", "--jsonl"], env=e, stdin=subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         time.sleep(1.0)
@@ -591,11 +645,13 @@ GROUPS = {
     "a": [("a1 send short message -> one user turn", a_short),
           ("a2 send multi-line quotes/unicode -> one user turn", a_multiline),
           ("a3 send 20 KB message -> one user turn", a_20k),
-          ("a4 send to an exited / killed pane -> exit 4, logged undelivered", a_dead_pane)],
+          ("a4 send to an exited / killed pane -> exit 4, logged undelivered", a_dead_pane),
+          ("a5 claude exits to its shell: send refused (exit 6), nothing runs", a_exited_to_shell)],
     "b": [("b1 send while busy is queued and processed after", b_queued)],
     "c": [("c1 detect idle", c_idle),
           ("c2 detect busy during a slow reply", c_busy),
           ("c3 detect Bash permission prompt (options parsed)", c_bash_prompt),
+          ("c3b Claude Code's session file says waiting; detect shows it and the command", c_session_file),
           ("c4 send guard refuses an open Bash prompt (exit 6)", c_guard),
           ("c5 respond <n> approves the Bash prompt, the tool runs", c_respond_bash),
           ("c6 detect AskUserQuestion + respond --option", c_ask),
@@ -611,7 +667,7 @@ GROUPS = {
     "s": [("s1 sb detect --screen on the captured screens", s_screens)],
 }
 # a check that needs an earlier one is skipped (failed) when that one failed
-NEEDS = {c_guard: c_bash_prompt, c_respond_bash: c_bash_prompt, d_hook_clear: d_hook,
+NEEDS = {c_session_file: c_bash_prompt, c_guard: c_bash_prompt, c_respond_bash: c_bash_prompt, d_hook_clear: d_hook,
          f_confirm_idle: d_hook, f_confirm_busy: d_hook, f_watch: d_hook}
 
 

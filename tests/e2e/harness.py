@@ -276,7 +276,7 @@ class Env:
 
     # -- claude
     def start_claude(self, name, settings=None, permissions_default=False, mcp_servers=None,
-                     extra_env=None, workdir=None, args=(), gated=False):
+                     extra_env=None, workdir=None, args=(), gated=False, shell_after=False):
         s = Claude(self, name, settings=settings, permissions_default=permissions_default,
                    mcp_servers=mcp_servers, extra_env=extra_env, workdir=workdir, args=args, gated=gated)
         self.sessions.append(s)
@@ -334,7 +334,7 @@ class Claude:
     """One Claude Code session in its own pane, HOME and working directory."""
 
     def __init__(self, env, name, settings=None, permissions_default=False, mcp_servers=None,
-                 extra_env=None, workdir=None, args=(), gated=False):
+                 extra_env=None, workdir=None, args=(), gated=False, shell_after=False):
         self.env = env
         self.name = name
         self.root = os.path.join(env.dir, name)
@@ -371,6 +371,10 @@ class Claude:
         self.gate = os.path.join(self.root, "gate")
         exe = " ".join(shlex_quote(x) for x in [self.exe] + list(args))
         cmd = "while [ ! -e %s ]; do sleep 0.05; done; exec %s" % (shlex_quote(self.gate), exe)
+        if shell_after:
+            # as a person runs it: claude from a shell, which is back at its prompt when claude exits
+            cmd = "while [ ! -e %s ]; do sleep 0.05; done; %s; PS1='$ ' exec bash --norc --noprofile -i" % (
+                shlex_quote(self.gate), exe)
         self.pane = env.new_pane(name, cmd, cwd=self.workdir, env=self.penv)
         self.pid = int(env.tmux("display-message", "-p", "-t", self.pane, "#{pane_pid}").stdout.decode().strip())
         if not gated:
