@@ -18,7 +18,9 @@
 //! the end of the history; the open-turn rule is skipped then.
 //! Measured on Codex CLI 0.171.0 (see tests/fixtures/screens/codex).
 
-use super::layout::{self, find_text_box, is_hint_line, starts_with_number};
+use super::layout::{
+    self, ends_with_shell_prompt, find_text_box, is_hint_line, starts_with_number,
+};
 use super::menu::find_menu;
 use super::question::{caption_above, dialog_detail, first_question_or_heading, trailing_question};
 use super::rules::{AgentRules, Rules, contains_ci};
@@ -108,7 +110,10 @@ fn find_composer(s: &Screen) -> Option<usize> {
         .map(|i| &s.rows[i])
         .filter(|r| !r.is_blank())
         .collect();
-    let ok = end - p <= MAX_DRAFT_ROWS
+    // A killed Codex leaves its frame with the shell's prompt glued on the last row.
+    let glued = layout::last_nonblank(s).is_some_and(|i| ends_with_shell_prompt(&s.rows[i].text));
+    let ok = !glued
+        && end - p <= MAX_DRAFT_ROWS
         && rest.len() <= MAX_FOOTER_ROWS
         && rest.iter().all(|r| {
             let t = r.trimmed();
