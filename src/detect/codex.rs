@@ -18,7 +18,9 @@
 //! the end of the history; the open-turn rule is skipped then.
 //! Measured on Codex CLI 0.171.0 (see tests/fixtures/screens/codex).
 
-use super::layout::{self, find_text_box, is_hint_line, starts_with_number};
+use super::layout::{
+    self, ends_with_shell_prompt, find_text_box, is_hint_line, starts_with_number,
+};
 use super::menu::find_menu;
 use super::question::{caption_above, dialog_detail, first_question_or_heading, trailing_question};
 use super::rules::{AgentRules, Rules, contains_ci};
@@ -74,8 +76,9 @@ fn marks(s: &Screen, i: usize) -> bool {
 
 /// Most rows a draft may span in the composer.
 const MAX_DRAFT_ROWS: usize = 60;
-/// Most non-blank rows under the composer (its footer: model · cwd, key hints, a warning).
-const MAX_FOOTER_ROWS: usize = 4;
+/// Most non-blank rows under the composer (its footer: model · cwd · title, key hints, a warning;
+/// a narrow pane wraps them).
+const MAX_FOOTER_ROWS: usize = 10;
 
 /// Classifies a parsed screen with Codex CLI's rules.
 pub fn classify(s: &Screen, title: Option<&str>, agent: Agent) -> Detection {
@@ -108,7 +111,12 @@ fn find_composer(s: &Screen) -> Option<usize> {
         .map(|i| &s.rows[i])
         .filter(|r| !r.is_blank())
         .collect();
-    let ok = end - p <= MAX_DRAFT_ROWS
+    // A killed Codex leaves its frame with the shell's prompt glued on where the cursor was (the
+    // composer or a row under it). A draft that ends like a prompt (`costs 5$`) reads as unknown
+    // too, which refuses delivery just as a draft does.
+    let glued = (p..n).any(|i| ends_with_shell_prompt(&s.rows[i].text));
+    let ok = !glued
+        && end - p <= MAX_DRAFT_ROWS
         && rest.len() <= MAX_FOOTER_ROWS
         && rest.iter().all(|r| {
             let t = r.trimmed();

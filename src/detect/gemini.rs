@@ -13,7 +13,7 @@
 //! to the input row by a killed Gemini (`> half typed draft$`) is unknown too.
 //! Measured on Gemini CLI 0.61.0 (see tests/fixtures/screens/gemini).
 
-use super::layout::{self, find_text_box, is_hint_line, is_rule};
+use super::layout::{self, ends_with_shell_prompt, find_text_box, is_hint_line, is_rule};
 use super::menu::find_menu;
 use super::question::{caption_above, dialog_detail, dialog_question, trailing_question};
 use super::rules::{AgentRules, Rules, contains_ci};
@@ -61,8 +61,10 @@ pub const AGENT: AgentRules = AgentRules {
 
 /// Rows above the prompt row in which the input box's rule sits (the mode line between).
 const RULE_ABOVE: usize = 3;
-/// Most non-blank rows under the input box (footer: workspace, sandbox, model; wraps when narrow).
-const MAX_FOOTER_ROWS: usize = 6;
+/// Most non-blank rows under the input box: the footer (workspace, sandbox, model; it wraps when
+/// narrow) and the completion list shown while a `/command` or `@path` is typed (descriptions
+/// wrap when narrow). Echoed messages never count as the input box (no rule above them).
+const MAX_FOOTER_ROWS: usize = 40;
 /// Rows above the rule searched for the spinner line.
 const STATUS_ROWS: usize = 4;
 /// Rows indented at least this far above the rule are hints (`? for shortcuts`), not messages.
@@ -115,7 +117,10 @@ fn find_input(s: &Screen) -> Option<(usize, usize)> {
         .map(|i| &s.rows[i])
         .filter(|r| !r.is_blank())
         .collect();
-    let ok = rest.len() <= MAX_FOOTER_ROWS && rest.iter().all(|r| r.indent() >= 1);
+    // A killed Gemini leaves its frame with the shell's prompt glued on where the cursor was (the
+    // input row, the rows under it); a draft that ends like a prompt reads as unknown too.
+    let glued = (p..n).any(|i| ends_with_shell_prompt(&s.rows[i].text));
+    let ok = !glued && rest.len() <= MAX_FOOTER_ROWS && rest.iter().all(|r| r.indent() >= 1);
     ok.then_some((rule, p))
 }
 
@@ -143,29 +148,19 @@ fn read_draft(s: &Screen, p: usize) -> Option<String> {
     if draft.trim().is_empty() {
         return None;
     }
-    let placeholder = if s.styled && !first.attrs.is_empty() {
-        // The placeholder follows the cursor cell (reverse video) and a space: ` > █ Type…`.
-        first.attrs.get(3).is_some_and(|a| a.inverse)
-            && first.chars.get(3) == Some(&' ')
-            && first.chars.get(4) == Some(&' ')
-    } else {
-        RULES.placeholders.contains(&draft.trim())
-    };
+    // The placeholder is drawn two columns in: after the cursor cell (reverse video while the
+    // pane has focus, a plain space otherwise) and a space: ` > █ Type…` / ` >   Type…`. Typed
+    // text starts right after `> ` (the cursor cell follows it).
+    let gap = first.chars.get(3) == Some(&' ') && first.chars.get(4) == Some(&' ');
+    let placeholder = lines.len() == 1
+        && (gap || RULES.placeholders.contains(&draft.trim()))
+        && first.attrs.get(4).is_none_or(|a| !a.inverse);
     (!placeholder).then_some(draft)
 }
 
 fn with_input(s: &Screen, rule: usize, p: usize, agent: Agent) -> Detection {
     let r = &RULES;
     let draft = read_draft(s, p);
-    // A killed Gemini leaves its frame with the shell prompt glued to the draft.
-    if draft.as_deref().is_some_and(|d| d.ends_with('$')) {
-        return Detection::new(
-            State::Unknown,
-            agent,
-            "gemini.shell_prompt_on_input",
-            Some(s.rows[p].trimmed()),
-        );
-    }
     let status = (0..rule)
         .rev()
         .filter(|&i| !s.rows[i].is_blank())

@@ -182,3 +182,19 @@ pub fn find_tabs(s: &Screen, lo: usize, hi: usize, rules: &Rules) -> Option<(usi
         (!parts.is_empty() && parts.iter().all(is_tab)).then_some((r, parts))
     })
 }
+
+/// Last chars of common shell prompts (`user@host:~$`, `root#`, `host%`).
+const SHELL_PROMPT_ENDS: &[char] = &['$', '#', '%'];
+
+/// Whether a row ends with what looks like a shell prompt (`sbshell$`, `~/proj$`, `root@h:/#`),
+/// as left on the last frame of an agent that was killed. A percentage (`95%`) is not one.
+pub fn ends_with_shell_prompt(text: &str) -> bool {
+    let word = text.trim_end().rsplit(' ').next().unwrap_or("");
+    let mut cs = word.chars().rev();
+    match (cs.next(), cs.next()) {
+        (Some(end), before) if SHELL_PROMPT_ENDS.contains(&end) => {
+            before.is_none_or(|b| !b.is_ascii_digit())
+        }
+        _ => false,
+    }
+}

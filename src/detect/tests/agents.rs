@@ -223,6 +223,17 @@ fn exited_and_killed_agents_are_unknown() {
             .trim_end()
             .to_string()
             + "\nuser@host:~/proj$ \n",
+        // The kill message fits on the composer row; the prompt is glued to the footer.
+        typed(
+            "codex/05-idle-empty-prompt-splash.txt",
+            "› Ask Codex to do anything\n\n  GPT-5.5 default · /srv/work/proj-codex\n  ← for agents · ? for shortcuts",
+            "› bash: line 1: 22344 Killed    codex\n\n  GPT-5.5 default · /srv/work/proj-codex\n  ← for agents · ? for shortcuts      sbshell$",
+        ),
+        typed(
+            "gemini/04-idle-empty-prompt-firstrun.txt",
+            "no sandbox                                       Auto",
+            "no sandbox                                       Auto root@host:/#",
+        ),
         read("codex/31-exited-to-shell-after-slash-quit.txt"),
         read("gemini/39-exited-to-shell-after-slash-quit.txt"),
     ];
@@ -232,6 +243,22 @@ fn exited_and_killed_agents_are_unknown() {
         assert_ne!(d.agent, Agent::Claude, "case {i}");
         assert!(d.draft.is_none(), "case {i}");
     }
+}
+
+#[test]
+fn a_percentage_at_the_end_of_a_footer_is_no_shell_prompt() {
+    let t = typed(
+        "gemini/04-idle-empty-prompt-firstrun.txt",
+        "no sandbox                                       Auto",
+        "no sandbox                                       Auto (95%",
+    );
+    assert_eq!(classify(&t, None).state, State::Idle);
+    let t = typed(
+        "codex/05-idle-empty-prompt-splash.txt",
+        "← for agents · ? for shortcuts",
+        "← for agents · ? for shortcuts · 100%",
+    );
+    assert_eq!(classify(&t, None).state, State::Idle);
 }
 
 #[test]
