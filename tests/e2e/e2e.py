@@ -533,7 +533,7 @@ def f_watch(s):
     dev.wait_idle(20)
     e = dict(s.env.base_env, SESSION_BRIDGE_DIR=s.state, SB_TMUX_SOCKET=s.env.sock, NO_COLOR="1")
     w = subprocess.Popen([s.sb_path, "--socket", s.env.sock, "watch", "--notify", "dev", "--roles", "alice",
-                          "--interval", "300ms", "--json"], env=e, stdin=subprocess.DEVNULL,
+                          "--interval", "300ms", "--jsonl"], env=e, stdin=subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         time.sleep(1.0)
