@@ -119,10 +119,11 @@ fn stream_all(
     let mut w = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut failed: Option<std::io::Error> = None;
     let mut first = true;
-    if out.json
-        && let Err(e) = w.write_all(b"{\n  \"messages\": [")
-    {
-        return Ok(Err(e));
+    if out.json {
+        crate::output::mark_document_printed();
+        if let Err(e) = w.write_all(b"{\n  \"messages\": [") {
+            return Ok(Err(e));
+        }
     }
     let skipped = history::history_each(ctx, a.role.as_deref(), |m| {
         let res = if out.json || a.jsonl {
