@@ -59,9 +59,13 @@ pub fn confirm(
             Some(_) => seen_in_transcript,
             // Without a transcript: the text left the input box and the peer took up work or
             // shows the turn (idle with an empty box, busy, or waiting on what it was asked).
-            None => det
-                .as_ref()
-                .is_some_and(|d| !in_box && d.state != State::Unknown && d.draft.is_none()),
+            // Not before 300 ms: a screen read right after the paste may predate its drawing.
+            None => {
+                start.elapsed() >= Duration::from_millis(300)
+                    && det
+                        .as_ref()
+                        .is_some_and(|d| !in_box && d.state != State::Unknown && d.draft.is_none())
+            }
         };
         if confirmed {
             return Ok(report(true, method, start, retried, state));
