@@ -177,6 +177,11 @@ pub fn strip_sgr(s: &str) -> String {
 /// delivered but not confirmed) is not printed as a second document.
 static DOCUMENT_PRINTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
+/// Note that a JSON document went to stdout by another way than `Out::emit` (a streamed one).
+pub fn mark_document_printed() {
+    DOCUMENT_PRINTED.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Whether a JSON document already went to stdout in this process.
 pub fn document_printed() -> bool {
     DOCUMENT_PRINTED.load(std::sync::atomic::Ordering::Relaxed)

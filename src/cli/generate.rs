@@ -92,7 +92,18 @@ fn man_pages(cmd: &clap::Command, name: &str, dir: &Path) -> std::io::Result<()>
 /// The date printed in the man pages: the release date of this version.
 const MAN_DATE: &str = "2026-11-26";
 
-const COMMON_SECTIONS: &str = r#".SH "EXIT STATUS"
+const COMMON_SECTIONS: &str = r#".SH OUTPUT
+A command's result goes to stdout, warnings and errors to stderr (\fBsb: error: …\fR with a
+\fBhint:\fR line). \fB\-\-json\fR prints one JSON document; on failure that document is
+\fB{"error": {"kind", "message", "hint", "exit_code", "message_id"}}\fR, with the same exit status.
+Streams (\fBhistory \-\-follow\fR, \fBwatch\fR) take \fB\-\-jsonl\fR: one JSON object per line,
+flushed per line. Times are local (\fBTZ\fR is honoured) unless \fB\-\-utc\fR; JSON times are
+RFC 3339 UTC.
+.SH COMPLETION
+\fBsource <(COMPLETE=bash sb)\fR (or \fBzsh\fR; \fBCOMPLETE=fish sb | source\fR; elvish and
+powershell likewise) completes commands, options and registered role names; the scripts in
+\fIcompletions/\fR do the same.
+.SH "EXIT STATUS"
 .TP
 \fB0\fR
 success
@@ -127,6 +138,12 @@ the pane sb runs in: the default pane for \fBregister\fR and the default sender 
 .TP
 \fBNO_COLOR\fR
 no colours when set (unless \fB\-\-color always\fR)
+.TP
+\fBTZ\fR
+the time zone of the times \fBhistory\fR and \fBinbox\fR print
+.TP
+\fBCOMPLETE\fR
+set to a shell name, sb prints completions instead of running (see COMPLETION)
 .SH FILES
 .TP
 \fIregistry.json\fR
@@ -141,8 +158,13 @@ every message, oldest first, delivered or not
 \fImailbox/ROLE.jsonl\fR
 the messages sent to ROLE
 .TP
+\fIread.json\fR
+the read marker of each role's inbox (\fBinbox \-\-mark\-read\fR)
+.TP
 \fIevents.jsonl\fR
 state transitions logged by \fBsb watch\fR
 .PP
-All in the state directory, created 0700 with files 0600.
+All in the state directory, created 0700 with files 0600. A registry or prompts file written by a
+newer sb (a higher \fB"version"\fR) is read as far as this sb understands it, and never rewritten
+(exit 1).
 "#;

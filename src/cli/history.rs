@@ -110,32 +110,38 @@ pub fn run(ctx: &Ctx, out: Out, a: HistoryArgs) -> Result<std::io::Result<()>> {
 }
 
 /// `history -n 0`: every message, written as it is read, so memory stays flat whatever the log's
-/// size. `--json` is still one document (written piece by piece).
+/// size (one line and a 64 KiB output buffer). `--json` is still one document, written piece by
+/// piece.
 fn stream_all(
     ctx: &Ctx,
     out: Out,
     a: &HistoryArgs,
     now: SystemTime,
 ) -> Result<std::io::Result<()>> {
+    use std::io::Write;
+    let mut w = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut failed: Option<std::io::Error> = None;
     let mut first = true;
-    if out.json
-        && let Err(e) = out.write("{\n  \"messages\": [")
-    {
-        return Ok(Err(e));
+    if out.json {
+        crate::output::mark_document_printed();
+        if let Err(e) = w.write_all(b"{\n  \"messages\": [") {
+            return Ok(Err(e));
+        }
     }
     let skipped = history::history_each(ctx, a.role.as_deref(), |m| {
-        let res = if out.json {
-            let sep = if first { "\n    " } else { ",\n    " };
+        let res = if out.json || a.jsonl {
+            let sep = match (out.json, first) {
+                (true, true) => "\n    ",
+                (true, false) => ",\n    ",
+                (false, _) => "",
+            };
+            // (to a String first: serde_json would wrap a broken pipe into its own error kind)
             serde_json::to_string(&m)
                 .map_err(std::io::Error::other)
-                .and_then(|s| out.write(&format!("{sep}{s}")))
-        } else if a.jsonl {
-            serde_json::to_string(&m)
-                .map_err(std::io::Error::other)
-                .and_then(|s| out.line(&s))
+                .and_then(|s| w.write_all(format!("{sep}{s}").as_bytes()))
+                .and_then(|()| if a.jsonl { w.write_all(b"\n") } else { Ok(()) })
         } else {
-            out.line(&render(out, &m, now, a.utc))
+            writeln!(w, "{}", render(out, &m, now, a.utc))
         };
         first = false;
         failed = res.err();
@@ -146,10 +152,14 @@ fn stream_all(
     }
     if out.json {
         let close = if first { "],\n" } else { "\n  ],\n" };
-        if let Err(e) = out.write(&format!("{close}  \"skipped\": {skipped}\n}}\n")) {
+        if let Err(e) = write!(w, "{close}  \"skipped\": {skipped}\n}}\n") {
             return Ok(Err(e));
         }
     }
+    if let Err(e) = w.flush() {
+        return Ok(Err(e));
+    }
+    drop(w);
     warn_skipped(skipped);
     Ok(Ok(()))
 }

@@ -36,6 +36,12 @@ Examples:
   sb detect dev                        # busy, idle, waiting_select (with the options), ...
   sb respond dev 1                     # choose option 1 of dev's open menu
   sb history --limit 5
+  sb --json send nobody hi             # a failure prints {\"error\": {\"kind\": ...}} on stdout, exit 3
+  source <(COMPLETE=bash sb)           # shell completion, role names included (zsh, fish, ...)
+
+Results go to stdout and diagnostics to stderr. --json prints one JSON document (a failure too: \
+{\"error\": {kind, message, hint, exit_code, message_id}}); streams (history --follow, watch) take \
+--jsonl, one JSON object per line.
 
 Exit status: 0 ok, 1 runtime failure, 2 usage error, 3 unknown role or prompt, 4 tmux or the \
 peer's pane unavailable, 5 timed out, 6 refused by the send guard.";
@@ -53,7 +59,7 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Print one JSON document instead of text for people
+    /// Print one JSON document instead of text for people (a failure prints {"error": …} on stdout)
     #[arg(long, global = true)]
     pub json: bool,
     /// When to colour the output

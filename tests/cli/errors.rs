@@ -110,17 +110,19 @@ fn closed_stdout_exits_zero() {
                 .success()
         );
     }
-    let out = std::process::Command::new("bash")
-        .arg("-c")
-        .arg(format!(
-            "set -o pipefail; {} history --limit 0 | head -1 >/dev/null",
-            crate::env::SB
-        ))
-        .env("SESSION_BRIDGE_DIR", &env.state)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    for how in ["", "--jsonl", "--json"] {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "set -o pipefail; {} history --limit 0 {how} | head -c 10 >/dev/null",
+                crate::env::SB
+            ))
+            .env("SESSION_BRIDGE_DIR", &env.state)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{how}: {}", stderr(&out));
+        assert!(stderr(&out).is_empty(), "{how}: {}", stderr(&out));
+    }
 }
 
 #[test]

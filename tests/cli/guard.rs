@@ -353,7 +353,7 @@ fn confirm_uses_the_transcript_and_retries_a_swallowed_enter() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["confirmation"]["confirmed"], true, "{v}");
     assert_eq!(v["confirmation"]["method"], "screen");
-    assert_eq!(v["confirmation"]["retried_enter"], true);
+    assert_eq!(v["confirmation"]["retried_enter"], true, "{v}");
     // With the transcript recorded on the role (as the SessionStart hook does): it decides.
     let reg_path = env.state.join("registry.json");
     let mut reg: serde_json::Value =

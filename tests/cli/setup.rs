@@ -405,6 +405,10 @@ fn doctor_passes_for_cli_use_requires_the_hook_with_claude_and_passes_after_setu
     assert_eq!(status(&d, "state dir"), "ok");
 
     env.kill_server();
+    // (kill-server returns before the server is gone: wait until doctor sees it gone)
+    crate::env::wait_for(std::time::Duration::from_secs(5), || {
+        sb(&env, &path, &["doctor"]).status.code() == Some(1)
+    });
     let out = sb(&env, &path, &["doctor"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(

@@ -77,7 +77,7 @@ fn reliability_fuzz_send_text_arrives_as_exactly_one_paste_with_no_other_escape(
                     (0..1 + rng.below(8)).map(|_| char::from_u32(rng.below(0xA0) as u32).unwrap()),
                 );
             } else {
-                text.push_str(*rng.pick(atoms));
+                text.push_str(rng.pick(atoms).as_ref());
             }
         }
         let before = dev.bytes().len();
