@@ -292,6 +292,7 @@ pub fn up(ctx: &Ctx, p: &UpParams) -> Result<UpReport> {
 
     let env = pane_env(ctx);
     let created_session = !session_exists && !to_start.is_empty();
+    let mut started: Vec<(usize, PathBuf, &Role)> = Vec::new();
     for (i, role) in &to_start {
         let cwd = match &role.worktree {
             Some(branch) => {
@@ -312,14 +313,13 @@ pub fn up(ctx: &Ctx, p: &UpParams) -> Result<UpReport> {
             command: HOLD.into(),
         };
         let placeholder = format!("<pane of {}>", role.name);
+        // Each new pane goes after the previous one, so the panes follow the file's order.
         let args = match &anchor {
             None => Tmux::new_session_args(&team.session, "team", &hold),
             Some(a) => Tmux::split_args(a, &team.layout, &hold),
         };
         let pane = steps.tmux(args, &placeholder)?;
-        if anchor.is_none() {
-            anchor = Some(pane.clone());
-        }
+        anchor = Some(pane.clone());
         steps.note(format!("sb register {} --pane {pane}", role.name));
         if !p.dry_run {
             let reg = crate::ops::register::register(ctx, &role.name, Some(&pane))?;
@@ -327,17 +327,25 @@ pub fn up(ctx: &Ctx, p: &UpParams) -> Result<UpReport> {
                 roles[*i].previous_pane = reg.previous_pane;
             }
         }
+        roles[*i].pane = Some(pane);
+        started.push((*i, cwd, role));
+    }
+    // The agents start only now, registered and at their final size (a program drawn before a
+    // split would have to notice the resize).
+    if let (Some(a), false) = (&anchor, started.is_empty()) {
+        steps.tmux(Tmux::select_layout_args(a, &team.layout), "")?;
+    }
+    for (i, cwd, role) in started {
+        let pane = roles[i].pane.clone().unwrap_or_default();
         let run = Spawn {
             cwd,
             env: env.clone(),
             command: role.launch.command_line(),
         };
         steps.tmux(Tmux::respawn_args(&pane, &run), "")?;
-        roles[*i].pane = (!p.dry_run).then_some(pane);
-        roles[*i].status = RoleStatus::Planned;
-    }
-    if let (Some(a), false) = (&anchor, to_start.is_empty()) {
-        steps.tmux(Tmux::select_layout_args(a, &team.layout), "")?;
+        if p.dry_run {
+            roles[i].pane = None;
+        }
     }
 
     // `sb watch --notify ROLE` in its own window.
@@ -592,10 +600,7 @@ fn wait_ready(ctx: &Ctx, team: &Team, roles: &mut [RoleUp], timeout: Duration) {
             }
             last[i] = key;
             let elapsed = start.elapsed();
-            if role.launch.kind().is_none()
-                && det.agent == crate::detect::Agent::Unknown
-                && elapsed >= COMMAND_GRACE.min(timeout)
-            {
+            if role.launch.kind().is_none() && elapsed >= COMMAND_GRACE.min(timeout) {
                 r.status = RoleStatus::Started;
                 r.detail = format!(
                     "started (sb cannot tell when it is ready: its screen reads as {})",
