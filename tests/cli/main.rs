@@ -13,3 +13,4 @@ mod reliability;
 mod send;
 mod setup;
 mod state;
+mod up;
