@@ -45,6 +45,9 @@ Register-ArgumentCompleter -Native -CommandName 'sb' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run a self-contained demo: three scripted agents pass a task around on a private tmux server')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Wire sb into Claude Code: the SessionStart hook and the session-bridge MCP server')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that sb can work here: tmux, the state dir, the registered panes, the hook, the MCP server')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter team file (gestor, dev, reviewer on Claude Code)')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a team from a team file: a tmux session, a pane per role, registered and briefed')
+            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop a team started by `sb up`: ask each agent to exit, kill what is left, unregister')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Hooks for Claude Code (installed by `sb setup`)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate shell completions and man pages')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'A small scripted terminal agent for tests and the demo')
@@ -335,6 +338,51 @@ Register-ArgumentCompleter -Native -CommandName 'sb' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'sb;init' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The file to write')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The file to write')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]')
+            [CompletionResult]::new('--socket', '--socket', [CompletionResultType]::ParameterName, 'tmux server socket (tmux -S) [env: SB_TMUX_SOCKET; default: tmux''s own, honouring $TMUX]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text for people')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sb;up' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The team file')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The team file')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the agents to be ready')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]')
+            [CompletionResult]::new('--socket', '--socket', [CompletionResultType]::ParameterName, 'tmux server socket (tmux -S) [env: SB_TMUX_SOCKET; default: tmux''s own, honouring $TMUX]')
+            [CompletionResult]::new('--attach', '--attach', [CompletionResultType]::ParameterName, 'Attach to the session afterwards (switch to it when already inside tmux)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the tmux and git commands it would run; start and change nothing')
+            [CompletionResult]::new('--setup', '--setup', [CompletionResultType]::ParameterName, 'Install the Claude Code wiring (what `sb setup` does) when a claude role needs it')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text for people')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'sb;down' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The team file')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The team file')
+            [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'How long the agents get to exit before their panes are killed')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]')
+            [CompletionResult]::new('--socket', '--socket', [CompletionResultType]::ParameterName, 'tmux server socket (tmux -S) [env: SB_TMUX_SOCKET; default: tmux''s own, honouring $TMUX]')
+            [CompletionResult]::new('--keep-worktrees', '--keep-worktrees', [CompletionResultType]::ParameterName, 'Keep the worktrees sb up added')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text for people')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'sb;hook' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]')
@@ -456,6 +504,9 @@ Register-ArgumentCompleter -Native -CommandName 'sb' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run a self-contained demo: three scripted agents pass a task around on a private tmux server')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Wire sb into Claude Code: the SessionStart hook and the session-bridge MCP server')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that sb can work here: tmux, the state dir, the registered panes, the hook, the MCP server')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write a commented starter team file (gestor, dev, reviewer on Claude Code)')
+            [CompletionResult]::new('up', 'up', [CompletionResultType]::ParameterValue, 'Start a team from a team file: a tmux session, a pane per role, registered and briefed')
+            [CompletionResult]::new('down', 'down', [CompletionResultType]::ParameterValue, 'Stop a team started by `sb up`: ask each agent to exit, kill what is left, unregister')
             [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Hooks for Claude Code (installed by `sb setup`)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate shell completions and man pages')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'A small scripted terminal agent for tests and the demo')
@@ -524,6 +575,15 @@ Register-ArgumentCompleter -Native -CommandName 'sb' -ScriptBlock {
             break
         }
         'sb;help;doctor' {
+            break
+        }
+        'sb;help;init' {
+            break
+        }
+        'sb;help;up' {
+            break
+        }
+        'sb;help;down' {
             break
         }
         'sb;help;hook' {

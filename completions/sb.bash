@@ -28,6 +28,9 @@ _sb() {
             sb,doctor)
                 cmd="sb__subcmd__doctor"
                 ;;
+            sb,down)
+                cmd="sb__subcmd__down"
+                ;;
             sb,generate)
                 cmd="sb__subcmd__generate"
                 ;;
@@ -42,6 +45,9 @@ _sb() {
                 ;;
             sb,inbox)
                 cmd="sb__subcmd__inbox"
+                ;;
+            sb,init)
+                cmd="sb__subcmd__init"
                 ;;
             sb,mcp)
                 cmd="sb__subcmd__mcp"
@@ -69,6 +75,9 @@ _sb() {
                 ;;
             sb,unregister)
                 cmd="sb__subcmd__unregister"
+                ;;
+            sb,up)
+                cmd="sb__subcmd__up"
                 ;;
             sb,wait)
                 cmd="sb__subcmd__wait"
@@ -106,6 +115,9 @@ _sb() {
             sb__subcmd__help,doctor)
                 cmd="sb__subcmd__help__subcmd__doctor"
                 ;;
+            sb__subcmd__help,down)
+                cmd="sb__subcmd__help__subcmd__down"
+                ;;
             sb__subcmd__help,generate)
                 cmd="sb__subcmd__help__subcmd__generate"
                 ;;
@@ -120,6 +132,9 @@ _sb() {
                 ;;
             sb__subcmd__help,inbox)
                 cmd="sb__subcmd__help__subcmd__inbox"
+                ;;
+            sb__subcmd__help,init)
+                cmd="sb__subcmd__help__subcmd__init"
                 ;;
             sb__subcmd__help,mcp)
                 cmd="sb__subcmd__help__subcmd__mcp"
@@ -147,6 +162,9 @@ _sb() {
                 ;;
             sb__subcmd__help,unregister)
                 cmd="sb__subcmd__help__subcmd__unregister"
+                ;;
+            sb__subcmd__help,up)
+                cmd="sb__subcmd__help__subcmd__up"
                 ;;
             sb__subcmd__help,wait)
                 cmd="sb__subcmd__help__subcmd__wait"
@@ -224,7 +242,7 @@ _sb() {
 
     case "${cmd}" in
         sb)
-            opts="-h -V --json --color --state-dir --socket --help --version register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help"
+            opts="-h -V --json --color --state-dir --socket --help --version register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor init up down hook generate agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -389,6 +407,44 @@ _sb() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sb__subcmd__down)
+            opts="-f -h -V --file --keep-worktrees --grace --json --color --state-dir --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sb__subcmd__generate)
             opts="-h -V --json --color --state-dir --socket --help --version completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -524,7 +580,7 @@ _sb() {
             return 0
             ;;
         sb__subcmd__help)
-            opts="register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help"
+            opts="register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor init up down hook generate agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -580,6 +636,20 @@ _sb() {
             return 0
             ;;
         sb__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sb__subcmd__help__subcmd__down)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -692,6 +762,20 @@ _sb() {
             return 0
             ;;
         sb__subcmd__help__subcmd__inbox)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sb__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -887,6 +971,20 @@ _sb() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sb__subcmd__help__subcmd__up)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sb__subcmd__help__subcmd__wait)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1059,6 +1157,40 @@ _sb() {
                     return 0
                     ;;
                 -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sb__subcmd__init)
+            opts="-f -h -V --file --json --color --state-dir --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1528,6 +1660,44 @@ _sb() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sb__subcmd__up)
+            opts="-f -h -V --file --attach --dry-run --setup --timeout --json --color --state-dir --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

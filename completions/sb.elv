@@ -42,6 +42,9 @@ set edit:completion:arg-completer[sb] = {|@words|
             cand demo 'Run a self-contained demo: three scripted agents pass a task around on a private tmux server'
             cand setup 'Wire sb into Claude Code: the SessionStart hook and the session-bridge MCP server'
             cand doctor 'Check that sb can work here: tmux, the state dir, the registered panes, the hook, the MCP server'
+            cand init 'Write a commented starter team file (gestor, dev, reviewer on Claude Code)'
+            cand up 'Start a team from a team file: a tmux session, a pane per role, registered and briefed'
+            cand down 'Stop a team started by `sb up`: ask each agent to exit, kill what is left, unregister'
             cand hook 'Hooks for Claude Code (installed by `sb setup`)'
             cand generate 'Generate shell completions and man pages'
             cand agent 'A small scripted terminal agent for tests and the demo'
@@ -305,6 +308,48 @@ set edit:completion:arg-completer[sb] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'sb;init'= {
+            cand -f 'The file to write'
+            cand --file 'The file to write'
+            cand --color 'When to colour the output'
+            cand --state-dir 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]'
+            cand --socket 'tmux server socket (tmux -S) [env: SB_TMUX_SOCKET; default: tmux''s own, honouring $TMUX]'
+            cand --json 'Print one JSON document instead of text for people'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sb;up'= {
+            cand -f 'The team file'
+            cand --file 'The team file'
+            cand --timeout 'How long to wait for the agents to be ready'
+            cand --color 'When to colour the output'
+            cand --state-dir 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]'
+            cand --socket 'tmux server socket (tmux -S) [env: SB_TMUX_SOCKET; default: tmux''s own, honouring $TMUX]'
+            cand --attach 'Attach to the session afterwards (switch to it when already inside tmux)'
+            cand --dry-run 'Print the tmux and git commands it would run; start and change nothing'
+            cand --setup 'Install the Claude Code wiring (what `sb setup` does) when a claude role needs it'
+            cand --json 'Print one JSON document instead of text for people'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'sb;down'= {
+            cand -f 'The team file'
+            cand --file 'The team file'
+            cand --grace 'How long the agents get to exit before their panes are killed'
+            cand --color 'When to colour the output'
+            cand --state-dir 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]'
+            cand --socket 'tmux server socket (tmux -S) [env: SB_TMUX_SOCKET; default: tmux''s own, honouring $TMUX]'
+            cand --keep-worktrees 'Keep the worktrees sb up added'
+            cand --json 'Print one JSON document instead of text for people'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'sb;hook'= {
             cand --color 'When to colour the output'
             cand --state-dir 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]'
@@ -413,6 +458,9 @@ set edit:completion:arg-completer[sb] = {|@words|
             cand demo 'Run a self-contained demo: three scripted agents pass a task around on a private tmux server'
             cand setup 'Wire sb into Claude Code: the SessionStart hook and the session-bridge MCP server'
             cand doctor 'Check that sb can work here: tmux, the state dir, the registered panes, the hook, the MCP server'
+            cand init 'Write a commented starter team file (gestor, dev, reviewer on Claude Code)'
+            cand up 'Start a team from a team file: a tmux session, a pane per role, registered and briefed'
+            cand down 'Stop a team started by `sb up`: ask each agent to exit, kill what is left, unregister'
             cand hook 'Hooks for Claude Code (installed by `sb setup`)'
             cand generate 'Generate shell completions and man pages'
             cand agent 'A small scripted terminal agent for tests and the demo'
@@ -461,6 +509,12 @@ set edit:completion:arg-completer[sb] = {|@words|
         &'sb;help;setup'= {
         }
         &'sb;help;doctor'= {
+        }
+        &'sb;help;init'= {
+        }
+        &'sb;help;up'= {
+        }
+        &'sb;help;down'= {
         }
         &'sb;help;hook'= {
             cand session-start 'Print this pane''s role briefing for Claude Code''s SessionStart hook'

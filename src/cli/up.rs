@@ -21,7 +21,9 @@ use std::path::PathBuf;
 /// screen sb cannot read is reported as started. For claude roles it checks the Claude Code
 /// wiring (SessionStart hook, MCP server) and says what `sb setup` would add; --setup adds it.
 /// Running it again is safe: roles already up are left alone, missing ones are started, changed
-/// briefings are updated. Each pane gets SESSION_BRIDGE_DIR (and SB_TMUX_SOCKET) of this sb.
+/// briefings are updated. Each pane gets SESSION_BRIDGE_DIR (and SB_TMUX_SOCKET) of this sb. A
+/// role with `worktree = "BRANCH"` runs in its own `git worktree add` at <repo>.worktrees/<role>
+/// on that branch (created when missing); `sb down` removes it when clean and keeps the branch.
 ///
 /// Exit status: 0 when every role is ready, started or already up; 5 when one is stuck on a
 /// dialog, exited, or not ready in time; 2 for an invalid team file.
@@ -45,7 +47,26 @@ pub struct UpArgs {
     pub timeout: std::time::Duration,
 }
 
-const UP_HELP: &str = "Examples:\n  sb init && sb up                    # the starter team: gestor, dev, reviewer\n  sb up --dry-run                     # the tmux and git commands, nothing started\n  sb up -f team.toml --attach\n  sb up --setup                       # also wire the hook and MCP server into Claude Code\n\nThe team file (sb.toml):\n  session = \"shop\"            tmux session name (default: the directory's name)\n  layout = \"tiled\"            tiled, even-horizontal, even-vertical, main-horizontal, main-vertical\n  watch = \"gestor\"            run `sb watch --notify gestor` in its own window (optional)\n\n  [[role]]                    one table per role\n  name = \"dev\"                role name: A-Z a-z 0-9 . _ -\n  agent = \"claude\"            claude | codex | gemini ...\n  command = \"my-agent --x\"    ... or any other program (a shell command line), not both\n  args = [\"--model\", \"opus\"]  extra arguments for the agent\n  cwd = \".\"                   where it runs, relative to the team file (default: its directory)\n  briefing = \"You are dev.\"   the role's briefing (saved as with `sb prompt set`) ...\n  briefing_file = \"dev.md\"    ... or read from a file, relative to the team file, not both\n  worktree = \"sb/dev\"         `git worktree add` this branch in <repo>.worktrees/dev, run there\n\nAn error in the file names its line, exits 2 and starts nothing; agents must be on PATH.";
+const UP_HELP: &str = "Examples:
+  sb init && sb up        # the starter team: gestor, dev, reviewer
+  sb up --dry-run         # the tmux and git commands; starts nothing
+  sb up -f team.toml --attach
+  sb up --setup           # also wire the hook and MCP server
+
+The team file (sb.toml); every key but name is optional:
+  session = \"shop\"          tmux session (default: directory name)
+  layout = \"tiled\"          any tmux layout name
+  watch = \"gestor\"          sb watch --notify gestor, in a window
+  [[role]]                  one table per role
+  name = \"dev\"              A-Z a-z 0-9 . _ -
+  agent = \"claude\"          claude | codex | gemini, or instead:
+  command = \"prog --x\"      any other program (a shell line)
+  args = [\"--model\", \"x\"]   extra arguments for the agent
+  cwd = \".\"                 relative to the team file
+  briefing = \"You are dev.\" or briefing_file = \"dev.md\"
+  worktree = \"sb/dev\"       a git worktree on that branch
+
+An error in the file names its line, exits 2, starts nothing.";
 
 /// Stop a team started by `sb up`: ask each agent to exit, kill what is left, unregister
 ///
