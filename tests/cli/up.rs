@@ -592,3 +592,35 @@ fn init_writes_a_starter_file_and_never_overwrites_one() {
         "mine"
     );
 }
+
+#[test]
+fn a_program_sb_cannot_read_is_started_and_one_that_exits_is_reported() {
+    let env = TestEnv::new();
+    let body = "[[role]]\nname = \"plain\"\ncommand = \"sh -c 'echo plain text, no prompt; exec sleep 600'\"\n\n[[role]]\nname = \"crash\"\ncommand = \"sh -c 'echo boom: no config; exit 3'\"\n";
+    let dir = project(&env, "odd", body);
+    let out = sb_in(&env, &dir, &["up", "--json", "--timeout", "20s"]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let r = json(&out);
+    let plain = &r["roles"][0];
+    assert_eq!(plain["status"], "started", "{plain}");
+    assert!(
+        plain["detail"]
+            .as_str()
+            .unwrap()
+            .contains("sb cannot tell when it is ready"),
+        "{plain}"
+    );
+    let crash = &r["roles"][1];
+    assert_eq!(crash["status"], "exited", "{crash}");
+    assert!(
+        crash["detail"].as_str().unwrap().contains("boom: no config"),
+        "{crash}"
+    );
+    assert_eq!(r["ok"], false);
+    // a re-run starts the exited one again (its dead pane is cleared) and leaves the other alone
+    let out = sb_in(&env, &dir, &["up", "--json", "--timeout", "20s"]);
+    let r = json(&out);
+    assert_eq!(r["roles"][0]["status"], "already_up");
+    assert_eq!(r["roles"][1]["status"], "exited");
+    assert_eq!(session_panes(&env, "odd").len(), 2);
+}
