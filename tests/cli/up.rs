@@ -613,7 +613,10 @@ fn a_program_sb_cannot_read_is_started_and_one_that_exits_is_reported() {
     let crash = &r["roles"][1];
     assert_eq!(crash["status"], "exited", "{crash}");
     assert!(
-        crash["detail"].as_str().unwrap().contains("boom: no config"),
+        crash["detail"]
+            .as_str()
+            .unwrap()
+            .contains("boom: no config"),
         "{crash}"
     );
     assert_eq!(r["ok"], false);
