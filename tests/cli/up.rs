@@ -616,7 +616,7 @@ fn a_program_sb_cannot_read_is_started_and_one_that_exits_is_reported() {
         crash["detail"]
             .as_str()
             .unwrap()
-            .contains("boom: no config"),
+            .contains("pane %1 is kept with its last lines: boom: no config"),
         "{crash}"
     );
     assert_eq!(r["ok"], false);

@@ -574,15 +574,27 @@ fn wait_ready(ctx: &Ctx, team: &Team, roles: &mut [RoleUp], timeout: Duration) {
             };
             if snap.info.dead {
                 r.status = RoleStatus::Exited;
-                let tail: Vec<&str> = snap
-                    .screen
+                // tmux scrolls the last screen into the history when the pane dies, and writes
+                // "Pane is dead (status N, …)", which gives the exit status
+                let text = ctx
+                    .tmux
+                    .capture_history(&pane, 60)
+                    .unwrap_or_else(|_| snap.screen.clone());
+                let status = text
                     .lines()
-                    .filter(|l| !l.trim().is_empty())
+                    .chain(snap.screen.lines())
+                    .find_map(|l| l.trim().strip_prefix("Pane is dead ("))
+                    .and_then(|l| l.split(',').next())
+                    .map(|st| format!(" ({st})"))
+                    .unwrap_or_default();
+                let tail: Vec<&str> = text
+                    .lines()
+                    .filter(|l| !l.trim().is_empty() && !l.trim().starts_with("Pane is dead"))
                     .collect();
                 let tail = tail[tail.len().saturating_sub(3)..].join(" / ");
                 r.detail = format!(
-                    "the program exited (pane {pane} kept; its last lines: {})",
-                    if tail.is_empty() { "none" } else { &tail }
+                    "the program exited{status}; pane {pane} is kept with its last lines: {}",
+                    if tail.is_empty() { "(none)" } else { &tail }
                 );
                 continue;
             }
