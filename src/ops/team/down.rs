@@ -71,6 +71,8 @@ pub fn down(ctx: &Ctx, p: &DownParams) -> Result<DownReport> {
     let team = file::load(&p.file, Programs::Unchecked)?;
     let reg = Registry::load(&ctx.state)?;
     let mut record = TeamRecord::load(ctx, &team.session)?;
+    // `sb down` typed in one of the team's own panes must not kill itself half way.
+    let own = std::env::var("TMUX_PANE").ok().filter(|p| !p.is_empty());
     let mut roles = Vec::new();
     // Roles whose panes are this team's and still there: (index into roles, pane).
     let mut ours: Vec<(usize, String)> = Vec::new();
@@ -162,6 +164,9 @@ pub fn down(ctx: &Ctx, p: &DownParams) -> Result<DownReport> {
                 r.asked.as_deref().unwrap_or("?")
             );
         }
+        if own.as_deref() == Some(pane.as_str()) {
+            continue; // this sb runs in it: killed last, when everything else is done
+        }
         ctx.tmux.kill_pane(pane)?;
     }
     for r in roles.iter_mut().filter(|r| r.stop != Stop::LeftAlone) {
@@ -238,6 +243,9 @@ pub fn down(ctx: &Ctx, p: &DownParams) -> Result<DownReport> {
         TeamRecord::remove(ctx, &team.session)?;
     } else {
         record.save(ctx)?;
+    }
+    if let Some(pane) = own.filter(|p| ours.iter().any(|(_, o)| o == p)) {
+        ctx.tmux.kill_pane(&pane)?;
     }
     Ok(DownReport {
         file: team.path.display().to_string(),
