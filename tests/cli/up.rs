@@ -501,11 +501,22 @@ fn a_worktree_per_role_removed_when_clean_kept_with_uncommitted_changes() {
     git(&repo, &["init", "-q", "-b", "main"]);
     git(&repo, &["add", "sb.toml"]);
     git(&repo, &["commit", "-qm", "team"]);
+    let wt = |role: &str| env.dir.path().join("repo.worktrees").join(role);
+
+    // --dry-run shows the git command and adds nothing
+    let out = sb_in(&env, &repo, &["up", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let want = format!(
+        "git -C {} worktree add -b sb/dev {}",
+        repo.display(),
+        wt("dev").display()
+    );
+    assert!(stdout(&out).contains(&want), "{want}\n{}", stdout(&out));
+    assert!(!wt("dev").exists() && !env.sock.exists());
 
     let out = sb_in(&env, &repo, &["up", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let r = json(&out);
-    let wt = |role: &str| env.dir.path().join("repo.worktrees").join(role);
     for (i, role) in ["dev", "qa"].iter().enumerate() {
         let x = &r["roles"][i];
         assert_eq!(x["status"], "ready", "{x}");
