@@ -578,7 +578,7 @@ fn wait_ready(ctx: &Ctx, team: &Team, roles: &mut [RoleUp], timeout: Duration) {
                 // "Pane is dead (status N, …)", which gives the exit status
                 let text = ctx
                     .tmux
-                    .capture_history(&pane, 60)
+                    .capture_history(&pane, 400)
                     .unwrap_or_else(|_| snap.screen.clone());
                 let status = text
                     .lines()
