@@ -192,6 +192,12 @@ fn human_up(out: Out, r: &UpReport) -> String {
         if !x.detail.is_empty() && x.status != RoleStatus::AlreadyUp {
             s.push_str(&format!("  {:width$}  {}\n", "", x.detail));
         }
+        if let (Some(prev), false) = (&x.previous_pane, x.status == RoleStatus::AlreadyUp) {
+            s.push_str(&format!(
+                "  {:width$}  (the role was registered to pane {prev} before; it now points here)\n",
+                ""
+            ));
+        }
         for c in &x.respond {
             s.push_str(&format!("  {:width$}    {c}\n", ""));
         }
