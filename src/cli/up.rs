@@ -128,7 +128,15 @@ pub fn run_up(ctx: &Ctx, out: Out, a: UpArgs) -> Result<u8> {
     out.emit(&r, |r| human_up(out, r))
         .map_err(SbError::from_io)?;
     if a.attach && !r.dry_run && r.ok {
-        ctx.tmux.attach(&r.session)?;
+        use std::io::IsTerminal;
+        if std::io::stdin().is_terminal() {
+            ctx.tmux.attach(&r.session)?;
+        } else {
+            crate::output::note(&format!(
+                "sb: note: not attaching: this is not a terminal; attach with `{}`",
+                r.attach
+            ));
+        }
     }
     Ok(if r.ok { 0 } else { 5 })
 }

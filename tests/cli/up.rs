@@ -135,9 +135,15 @@ fn up_starts_three_roles_once_and_down_stops_them() {
         Input::Paste("[from:gestor] take issue #14".into())
     );
 
-    // again, with one briefing changed: nothing duplicated, the briefing updated
+    // again, with one briefing changed: nothing duplicated, the briefing updated (--attach
+    // without a terminal only says how to attach)
     std::fs::write(dir.join("dev.md"), "You code, with tests.\n").unwrap();
-    let out = sb_in(&env, &dir, &["up", "--json"]);
+    let out = sb_in(&env, &dir, &["up", "--json", "--attach"]);
+    assert!(
+        stderr(&out).contains("not attaching: this is not a terminal"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let r = json(&out);
     assert_eq!(r["created_session"], false);
@@ -364,6 +370,13 @@ fn a_dialog_at_startup_is_reported_with_the_respond_command_and_never_answered()
             .as_str()
             .unwrap()
             .contains("Is this a project you created or one you trust?")
+    );
+    assert!(
+        dev["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("waiting on the folder-trust dialog"),
+        "{dev}"
     );
     std::thread::sleep(Duration::from_millis(300));
     assert!(inputs(&env, "dev").is_empty(), "sb typed into the dialog");

@@ -663,8 +663,17 @@ fn settle(r: &mut RoleUp, det: &Detection) {
     let fp = det.fingerprint();
     let q = det.question.clone().unwrap_or_else(|| "a menu".into());
     r.status = RoleStatus::Stuck;
+    let what = if det
+        .options
+        .iter()
+        .any(|o| o.label.to_lowercase().contains("trust this folder"))
+    {
+        format!("the folder-trust dialog ({q:?})")
+    } else {
+        format!("a dialog: {q:?}")
+    };
     r.detail = format!(
-        "waiting on a dialog: {q:?}; sb does not answer it: choose with one of the commands below, or attach and answer it yourself"
+        "waiting on {what}; sb does not answer it: choose with one of the commands below, or attach and answer it yourself"
     );
     r.respond = det
         .options
