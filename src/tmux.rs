@@ -376,3 +376,151 @@ fn no_pane(e: Error, pane: &str) -> Error {
         other => other,
     }
 }
+
+// Team sessions (sb up / sb down)
+
+/// Extra environment a team pane gets (`-e NAME=VALUE`), and where it runs.
+#[derive(Debug, Clone, Default)]
+pub struct Spawn {
+    pub cwd: PathBuf,
+    pub env: Vec<(String, String)>,
+    /// A shell command line (tmux runs it with `sh -c`).
+    pub command: String,
+}
+
+impl Tmux {
+    /// The command line `tmux [-S SOCKET] ARGS…` as a shell would need it, for `--dry-run`.
+    pub fn shell_line(&self, args: &[String]) -> String {
+        let mut words = vec!["tmux".to_string()];
+        if let Some(s) = &self.socket {
+            words.push("-S".into());
+            words.push(s.display().to_string());
+        }
+        words.extend(args.iter().cloned());
+        words
+            .iter()
+            .map(|w| crate::ops::setup::shell_quote(w))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// Whether a session of exactly this name exists (false when no server runs).
+    pub fn has_session(&self, session: &str) -> Result<bool> {
+        match self.run(["has-session", "-t", &format!("={session}")], None) {
+            Ok(_) => Ok(true),
+            Err(Error::NoPane(_) | Error::Failed(_) | Error::NoServer { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Every pane of one session (empty when the session or the server does not exist).
+    pub fn session_panes(&self, session: &str) -> Result<Vec<PaneInfo>> {
+        Ok(self
+            .list_panes()?
+            .into_iter()
+            .filter(|p| p.session == session)
+            .collect())
+    }
+
+    /// `new-session`: a detached session whose first window `window` runs `spawn`.
+    pub fn new_session_args(session: &str, window: &str, spawn: &Spawn) -> Vec<String> {
+        let mut a: Vec<String> = ["new-session", "-d", "-P", "-F", "#{pane_id}", "-s", session]
+            .map(String::from)
+            .to_vec();
+        a.extend(["-n".into(), window.into(), "-x".into(), "220".into()]);
+        a.extend(["-y".into(), "60".into()]);
+        a.extend(spawn_args(spawn));
+        a
+    }
+
+    /// `split-window` next to pane `target`, then re-apply `layout` so the next split has room.
+    pub fn split_args(target: &str, layout: &str, spawn: &Spawn) -> Vec<String> {
+        let mut a: Vec<String> = ["split-window", "-d", "-P", "-F", "#{pane_id}", "-t", target]
+            .map(String::from)
+            .to_vec();
+        a.extend(spawn_args(spawn));
+        a.extend([";", "select-layout", "-t", target, layout].map(String::from));
+        a
+    }
+
+    /// `new-window` in `session`, named `name`, not selected.
+    pub fn new_window_args(session: &str, name: &str, spawn: &Spawn) -> Vec<String> {
+        let mut a: Vec<String> = ["new-window", "-d", "-P", "-F", "#{pane_id}", "-n", name]
+            .map(String::from)
+            .to_vec();
+        a.extend(["-t".into(), format!("={session}:")]);
+        a.extend(spawn_args(spawn));
+        a
+    }
+
+    /// Keep the pane (and its last screen) when its program exits, then replace the program.
+    /// The pane id stays the same, so a role registered to it stays bound.
+    pub fn respawn_args(pane: &str, spawn: &Spawn) -> Vec<String> {
+        let mut a: Vec<String> = ["set-option", "-p", "-t", pane, "remain-on-exit", "on", ";"]
+            .map(String::from)
+            .to_vec();
+        a.extend(["respawn-pane", "-k", "-t", pane].map(String::from));
+        a.extend(spawn_args(spawn));
+        a
+    }
+
+    pub fn select_layout_args(target: &str, layout: &str) -> Vec<String> {
+        ["select-layout", "-t", target, layout]
+            .map(String::from)
+            .to_vec()
+    }
+
+    pub fn kill_pane_args(pane: &str) -> Vec<String> {
+        ["kill-pane", "-t", pane].map(String::from).to_vec()
+    }
+
+    /// Run one of the `*_args` command lines; return the first line of output (a new pane id).
+    pub fn run_team(&self, args: &[String]) -> Result<String> {
+        let out = self.run(args, None)?;
+        Ok(out.lines().next().unwrap_or("").trim().to_string())
+    }
+
+    /// Kill one pane; a pane that is already gone is not an error.
+    pub fn kill_pane(&self, pane: &str) -> Result<()> {
+        match self.run(Self::kill_pane_args(pane), None) {
+            Ok(_) | Err(Error::NoPane(_)) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Attach this terminal to `session` (or switch to it when already inside tmux), with the
+    /// terminal handed to tmux until it detaches.
+    pub fn attach(&self, session: &str) -> Result<()> {
+        let mut c = Command::new("tmux");
+        if let Some(s) = &self.socket {
+            c.arg("-S").arg(s);
+        }
+        let inside = std::env::var_os("TMUX").is_some_and(|v| !v.is_empty());
+        let verb = if inside {
+            "switch-client"
+        } else {
+            "attach-session"
+        };
+        let status = c
+            .args([verb, "-t", &format!("={session}")])
+            .status()
+            .map_err(Error::Spawn)?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(Error::Failed(format!(
+                "tmux {verb} -t {session} failed ({status})"
+            )))
+        }
+    }
+}
+
+fn spawn_args(spawn: &Spawn) -> Vec<String> {
+    let mut a = vec!["-c".to_string(), spawn.cwd.display().to_string()];
+    for (k, v) in &spawn.env {
+        a.push("-e".into());
+        a.push(format!("{k}={v}"));
+    }
+    a.push(spawn.command.clone());
+    a
+}

@@ -15,6 +15,7 @@ mod register;
 mod respond;
 mod send;
 mod setup;
+mod up;
 mod watch;
 
 use crate::error::Result;
@@ -92,6 +93,9 @@ pub enum Cmd {
     Demo(demo::DemoArgs),
     Setup(setup::SetupArgs),
     Doctor(doctor::DoctorArgs),
+    Init(up::InitArgs),
+    Up(up::UpArgs),
+    Down(up::DownArgs),
     #[command(subcommand)]
     Hook(hook::HookCmd),
     /// Generate shell completions and man pages
@@ -207,6 +211,9 @@ pub fn dispatch(cli: Cli) -> Result<u8> {
         Cmd::Mcp(_) => crate::mcp::serve(g.ctx()?)?,
         Cmd::Setup(a) => return setup::run(out, a),
         Cmd::Doctor(a) => return doctor::run(&g.ctx()?, out, a),
+        Cmd::Init(a) => io(up::run_init(out, a)?)?,
+        Cmd::Up(a) => return up::run_up(&g.ctx()?, out, a),
+        Cmd::Down(a) => io(up::run_down(&g.ctx()?, out, a)?)?,
         Cmd::Hook(c) => return Ok(hook::run(g, c)),
         Cmd::Generate(a) => return generate::run(a),
         Cmd::Agent(a) => return agent::run(a),

@@ -14,6 +14,7 @@ pub mod register;
 pub mod respond;
 pub mod send;
 pub mod setup;
+pub mod team;
 pub mod watch;
 
 use crate::error::Result;

@@ -14,4 +14,5 @@ mod reliability;
 mod send;
 mod setup;
 mod state;
+mod up;
 mod ux;

@@ -1,6 +1,6 @@
-//! The README's commands are real: the quick-start commands that need no Claude Code run here
-//! against scripted agents, exactly as written (panes given explicitly where the README runs
-//! `sb register` inside a pane).
+//! The README's commands are real: the quick-start commands run here exactly as written, in a
+//! fresh project directory, with the starter team's Claude Code sessions replaced by scripted
+//! agents.
 
 use crate::env::{TestEnv, stderr};
 
@@ -54,37 +54,56 @@ fn shell_words(line: &str) -> Vec<String> {
 fn readme_quick_start_commands_run() {
     let env = TestEnv::new();
     let cmds = quick_start();
-    assert!(cmds.len() >= 6, "{cmds:?}");
-    let mut agents = Vec::new();
+    assert!(cmds.len() >= 4, "{cmds:?}");
+    assert!(
+        cmds[0].starts_with("sb init") && cmds[1].starts_with("sb up"),
+        "{cmds:?}"
+    );
+    let project = env.dir.path().join("shop");
+    std::fs::create_dir_all(&project).unwrap();
+    let rec = |role: &str| env.dir.path().join(format!("{role}.rec"));
     for line in &cmds {
         let mut words = shell_words(line);
         words.remove(0);
         match words[0].as_str() {
-            "setup" => words.push("--dry-run".into()),
-            "register" => {
-                let a = env.agent(&words[1], &[]);
-                words.extend(["--pane".to_string(), a.pane.clone()]);
-                agents.push(a);
+            "up" => {
+                // the starter team, each Claude Code replaced by a scripted agent
+                let file = project.join("sb.toml");
+                let mut toml = std::fs::read_to_string(&file).unwrap();
+                for role in ["gestor", "dev", "reviewer"] {
+                    let agent = format!(
+                        "command = \"{} agent --record {}\"",
+                        crate::env::SB,
+                        rec(role).display()
+                    );
+                    toml = toml.replacen("agent = \"claude\"", &agent, 1);
+                }
+                assert!(!toml.contains("agent = \"claude\""));
+                std::fs::write(&file, toml).unwrap();
             }
-            "watch" => words.extend([
-                "--rounds".to_string(),
-                "2".to_string(),
-                "--interval".to_string(),
-                "100ms".to_string(),
-            ]),
+            "down" => words.extend(["--grace".to_string(), "1s".to_string()]),
             _ => {}
         }
-        let args: Vec<&str> = words.iter().map(String::as_str).collect();
-        let out = env.run(&args);
+        let out = env
+            .sb()
+            .current_dir(&project)
+            .args(&words)
+            .output()
+            .unwrap();
         assert!(out.status.success(), "`{line}` failed: {}", stderr(&out));
+        if words[0] == "send" {
+            crate::env::wait_for(std::time::Duration::from_secs(10), || {
+                !crate::env::parse_inputs(&std::fs::read(rec("dev")).unwrap_or_default()).is_empty()
+            });
+        }
     }
-    let dev = agents
-        .iter()
-        .find(|a| a.record.to_string_lossy().contains("dev"))
-        .unwrap();
-    let got = dev.wait_inputs(2);
+    let got = crate::env::parse_inputs(&std::fs::read(rec("dev")).unwrap());
     assert_eq!(
         got[0],
         crate::env::Input::Paste("[from:gestor] take issue #14".into())
     );
+    // `sb down` left nothing behind
+    let peers = env.run(&["peers", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&peers.stdout).unwrap();
+    assert_eq!(v["peers"], serde_json::json!([]));
 }

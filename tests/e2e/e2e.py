@@ -619,6 +619,149 @@ def f_watch(s):
 
 # ---------------------------------------------------------------------------------------------
 
+# --- g. sb up / sb down: a team of Claude Code sessions from one file ----------------------
+
+class Team:
+    """The g checks' shared state: one HOME for the team (two trusted folders, one not), the
+    environment the panes inherit from the tmux server, and two team files."""
+
+    def __init__(self, s):
+        root = os.path.join(s.env.dir, "g")
+        self.home = os.path.join(root, "home")
+        dirs = {r: os.path.join(root, r) for r in ("ga", "gb", "gc")}
+        for d in dirs.values():
+            os.makedirs(d, exist_ok=True)
+        real = {r: os.path.realpath(d) for r, d in dirs.items()}
+        # the models may run `sb send` without a prompt; anything else still asks
+        h.seed_home(self.home, real["ga"], settings={"permissions": {"allow": ["Bash(sb send:*)"]}})
+        cfg_path = os.path.join(self.home, ".claude.json")
+        with open(cfg_path, encoding="utf-8") as f:
+            cfg = json.load(f)
+        cfg["projects"][real["gb"]] = dict(cfg["projects"][real["ga"]])  # gc stays untrusted
+        with open(cfg_path, "w", encoding="utf-8") as f:
+            json.dump(cfg, f, indent=2)
+        exe = h.claude_bin()
+        self.penv = h.claude_env(s.env, self.home)
+        self.penv["PATH"] = os.pathsep.join([os.path.dirname(s.sb_path), os.path.dirname(exe),
+                                             s.env.base_env["PATH"]])
+        # `sb up` makes the panes on this server: they get its global environment
+        for k, v in self.penv.items():
+            s.env.tmux("set-environment", "-g", k, v)
+        tag = secrets.token_hex(4)
+        self.brief = {"ga": "BRIEF-GA-%s: you are ga; keep answers short." % tag,
+                      "gb": "BRIEF-GB-%s: you are gb; keep answers short." % tag}
+        self.team = os.path.join(root, "sb.toml")
+        with open(self.team, "w", encoding="utf-8") as f:
+            f.write('session = "gteam"\n')
+            for r in ("ga", "gb"):
+                f.write('\n[[role]]\nname = "%s"\nagent = "claude"\ncwd = "%s"\nbriefing = "%s"\n'
+                        % (r, r, self.brief[r]))
+        self.team2 = os.path.join(root, "untrusted.toml")
+        with open(self.team2, "w", encoding="utf-8") as f:
+            f.write('session = "guntrusted"\n\n[[role]]\nname = "gc"\nagent = "claude"\ncwd = "gc"\n'
+                    'briefing = "you are gc"\n')
+
+    def sb(self, s, *args, timeout=150):
+        """sb with the team's HOME and PATH (claude on it), the suite's socket and state dir."""
+        e = dict(s.env.base_env, **self.penv)
+        e.update(SESSION_BRIDGE_DIR=s.state, SB_TMUX_SOCKET=s.env.sock, NO_COLOR="1")
+        h.log("sb " + " ".join(args))
+        r = subprocess.run([s.sb_path, "--socket", s.env.sock, "--json"] + list(args), env=e,
+                           capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        try:
+            js = json.loads(r.stdout)
+        except ValueError:
+            js = None
+        return r.returncode, js, (r.stderr or r.stdout).strip()[:1500]
+
+
+def wait_idle_role(s, role, timeout=30):
+    def ok():
+        d = s.detect(role)
+        return d.get("state") == "idle" and not d.get("draft")
+    h.wait_until(ok, timeout, 0.4, "%s idle" % role)
+
+
+def g_up(s):
+    s.team = t = Team(s)
+    rc, js, err = t.sb(s, "up", "--setup", "-f", t.team)
+    check(rc == 0 and js, "sb up exited %d: %s" % (rc, err))
+    roles = {r["role"]: r for r in js["roles"]}
+    for r in ("ga", "gb"):
+        check(roles[r]["status"] == "ready", "%s is %s: %s" % (r, roles[r]["status"], roles[r]["detail"]))
+    check(js["wiring"]["applied"], "--setup did not wire Claude Code: %s" % json.dumps(js["wiring"])[:400])
+    with open(os.path.join(t.home, ".claude", "settings.json"), encoding="utf-8") as f:
+        merged = json.load(f)
+    check("hook session-start" in json.dumps(merged.get("hooks")), "no SessionStart hook after --setup")
+    check(merged.get("permissions", {}).get("allow") == ["Bash(sb send:*)"], "--setup lost the permissions")
+    # each session's first request carries its own briefing, from the hook, at startup
+    for r, other in (("ga", "gb"), ("gb", "ga")):
+        mark = s.env.standin.mark()
+        s.sb_ok("send", r, "--from", "tester", "hello %s MARK-g1%s" % (r, r))
+        e = s.env.standin.wait_main(lambda e: "MARK-g1" + r in e["user_text"], 30, after=mark)
+        check(e["user_turns"] == 1, "%s: not the session's first turn (%d)" % (r, e["user_turns"]))
+        check(hook_context(e, t.brief[r]), "%s's briefing is not in a SessionStart hook message" % r)
+        check(t.brief[other] not in h.body_text(e), "%s got %s's briefing" % (r, other))
+        wait_idle_role(s, r)
+    return "2 roles ready in %s; each briefing in its first request" % js["session"]
+
+
+def g_send_between(s):
+    """ga's model runs `sb send gb …` (Bash, allowed by the session's settings): it arrives in gb."""
+    mark = s.env.standin.mark()
+    s.sb_ok("send", "ga", "--from", "tester", "SB_BASH: sb send gb 'hello gb from ga MARK-g2'")
+    e = s.env.standin.wait_main(lambda e: "MARK-g2" in e["user_text"] and "[from:ga]" in e["user_text"],
+                                45, after=mark, what="gb's turn with ga's message")
+    check(h.unwrap_paste(e["user_text"]).strip() == "[from:ga] hello gb from ga MARK-g2",
+          "gb got %r" % e["user_text"][:200])
+    msgs = [m for m in s.conversation() if m.get("from") == "ga" and m.get("to") == "gb"]
+    check(msgs and msgs[-1].get("delivered"), "no delivered ga → gb message in the log")
+    wait_idle_role(s, "ga")
+    wait_idle_role(s, "gb")
+
+
+def g_untrusted(s):
+    """A role in a folder Claude Code does not trust yet: reported stuck on the trust dialog with
+    the respond commands, and the dialog is left open."""
+    t = s.team
+    mark = s.env.standin.mark()
+    rc, js, err = t.sb(s, "up", "-f", t.team2, "--timeout", "60s")
+    check(rc == 5 and js, "sb up exited %d (want 5): %s" % (rc, err))
+    r = js["roles"][0]
+    check(r["status"] == "stuck", "gc is %s: %s" % (r["status"], r["detail"]))
+    check("trust" in (r["question"] or ""), "not the trust dialog: %r" % r["question"])
+    fp = r["fingerprint"]
+    check(any(("sb respond gc --option 2 --expect %s" % fp) in c and "trust" in c for c in r["respond"]),
+          "no respond command for 'Yes, I trust this folder': %s" % r["respond"])
+    time.sleep(2.0)
+    d = s.detect("gc")
+    check(d.get("state") == "waiting_select" and d.get("fingerprint") == fp,
+          "the dialog did not stay open: %s" % json.dumps(d)[:300])
+    check(not s.env.standin.main_entries(after=mark), "gc reached the model: the dialog was answered")
+    rc, js, err = t.sb(s, "down", "-f", t.team2, "--grace", "1s")
+    check(rc == 0 and js, "sb down exited %d: %s" % (rc, err))
+    r = js["roles"][0]
+    check(r["asked"] is None and r["stop"] == "killed", "a menu must not be typed into: %s" % r)
+    return "stuck on %r, left open" % d.get("question")
+
+
+def g_down(s):
+    """sb down types /exit into each idle session; Claude Code exits by itself; roles unregistered."""
+    t = s.team
+    rc, js, err = t.sb(s, "down", "-f", t.team, "--grace", "20s")
+    check(rc == 0 and js, "sb down exited %d: %s" % (rc, err))
+    for r in js["roles"]:
+        check(r["asked"] == "/exit" and r["stop"] == "exited" and r["unregistered"],
+              "%s: %s" % (r["role"], json.dumps(r)))
+    _, peers = s.sb_ok("peers", json_out=True)
+    left = [p["role"] for p in peers["peers"] if p["role"] in ("ga", "gb", "gc")]
+    check(not left, "still registered: %s" % left)
+    r = s.env.tmux("list-panes", "-s", "-t", "gteam", check=False)
+    check(r.returncode != 0, "session gteam still has panes: %s" % r.stdout.decode())
+    for k in t.penv:
+        s.env.tmux("set-environment", "-gu", k, check=False)
+
+
 # --- s. the captured screens, classified offline --------------------------------------------
 
 def s_screens(s):
@@ -665,17 +808,23 @@ GROUPS = {
           ("f2 send --confirm into a busy session, confirmed once taken", f_confirm_busy),
           ("f3 sb watch: one notice in the manager's session for a Bash prompt", f_watch)],
     "s": [("s1 sb detect --screen on the captured screens", s_screens)],
+    "g": [("g1 sb up: two claude roles ready, each briefing in its first request via the hook", g_up),
+          ("g2 sb send between two roles started by sb up (ga's model runs sb send gb)", g_send_between),
+          ("g3 sb up: a role in an untrusted folder is reported stuck on the trust dialog, not answered",
+           g_untrusted),
+          ("g4 sb down: /exit typed into each session, both exit, roles unregistered", g_down)],
 }
 # a check that needs an earlier one is skipped (failed) when that one failed
-NEEDS = {c_session_file: c_bash_prompt, c_guard: c_bash_prompt, c_respond_bash: c_bash_prompt, d_hook_clear: d_hook,
-         f_confirm_idle: d_hook, f_confirm_busy: d_hook, f_watch: d_hook}
+NEEDS = {c_session_file: c_bash_prompt, c_guard: c_bash_prompt, c_respond_bash: c_bash_prompt,
+         d_hook_clear: d_hook, f_confirm_idle: d_hook, f_confirm_busy: d_hook, f_watch: d_hook,
+         g_send_between: g_up, g_untrusted: g_up, g_down: g_up}
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-k", "--keep", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true")
-    ap.add_argument("--only", default="abcdefs")
+    ap.add_argument("--only", default="abcdefsg")
     a = ap.parse_args()
     if a.verbose:
         os.environ["SB_E2E_VERBOSE"] = "1"
@@ -715,7 +864,7 @@ def main():
                     s.register("alice", alice)
                 except Exception as ex:
                     report("setup: alice session + sb register", False, str(ex))
-            for g in "abcdefs":
+            for g in "abcdefsg":
                 if g not in a.only:
                     continue
                 for name, fn in GROUPS[g]:

@@ -330,6 +330,28 @@ def seed_home(home, workdir, settings=None, mcp_servers=None):
             json.dump(settings, f, indent=2)
 
 
+def claude_env(env, home):
+    """The environment a Claude Code session gets: its HOME, the stand-in, nothing sent elsewhere."""
+    return {
+        "HOME": home,
+        "ANTHROPIC_API_KEY": DUMMY_KEY,
+        "ANTHROPIC_BASE_URL": env.standin.url,
+        "CLAUDE_CODE_MAX_RETRIES": "1",
+        "DISABLE_AUTOUPDATER": "1",
+        "DISABLE_TELEMETRY": "1",
+        "DISABLE_ERROR_REPORTING": "1",
+        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        # without these 2.1.332 looks up downloads.claude.ai and runs `ssh git@github.com` to
+        # install the official plugin marketplace: no traffic may leave 127.0.0.1
+        "CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL": "1",
+        "DISABLE_INSTALLATION_CHECKS": "1",
+        "DISABLE_UPDATES": "1",
+        "CLAUDE_CODE_IDE_SKIP_AUTO_INSTALL": "1",
+        "TERM": "tmux-256color",
+        "COLORTERM": "truecolor",
+    }
+
+
 class Claude:
     """One Claude Code session in its own pane, HOME and working directory."""
 
@@ -347,24 +369,7 @@ class Claude:
             settings.setdefault("permissions", {})["defaultMode"] = "default"
         seed_home(self.home, os.path.realpath(self.workdir), settings or None, mcp_servers)
         self.exe = claude_bin()
-        self.penv = {
-            "HOME": self.home,
-            "ANTHROPIC_API_KEY": DUMMY_KEY,
-            "ANTHROPIC_BASE_URL": env.standin.url,
-            "CLAUDE_CODE_MAX_RETRIES": "1",
-            "DISABLE_AUTOUPDATER": "1",
-            "DISABLE_TELEMETRY": "1",
-            "DISABLE_ERROR_REPORTING": "1",
-            "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-            # without these 2.1.332 looks up downloads.claude.ai and runs `ssh git@github.com` to
-            # install the official plugin marketplace: no traffic may leave 127.0.0.1
-            "CLAUDE_CODE_DISABLE_OFFICIAL_MARKETPLACE_AUTOINSTALL": "1",
-            "DISABLE_INSTALLATION_CHECKS": "1",
-            "DISABLE_UPDATES": "1",
-            "CLAUDE_CODE_IDE_SKIP_AUTO_INSTALL": "1",
-            "TERM": "tmux-256color",
-            "COLORTERM": "truecolor",
-        }
+        self.penv = claude_env(env, self.home)
         self.penv.update(extra_env or {})
         # the pane waits for a gate file before it execs claude, so that a test can first learn the
         # pane id (to register it) and only then let claude start (and run its SessionStart hook)
