@@ -45,7 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'sb' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run a self-contained demo: three scripted agents pass a task around on a private tmux server')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Wire sb into Claude Code: the SessionStart hook and the session-bridge MCP server')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that sb can work here: tmux, the state dir, the registered panes, the hook, the MCP server')
-            [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Hooks for Claude Code (installed by `sb setup`)')
+            [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Hooks for Claude Code, Codex and Gemini CLI (installed by `sb setup`)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate shell completions and man pages')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'A small scripted terminal agent for tests and the demo')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -312,6 +312,7 @@ Register-ArgumentCompleter -Native -CommandName 'sb' -ScriptBlock {
             break
         }
         'sb;setup' {
+            [CompletionResult]::new('--agent', '--agent', [CompletionResultType]::ParameterName, 'The agent to wire')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]')
             [CompletionResult]::new('--socket', '--socket', [CompletionResultType]::ParameterName, 'tmux server socket (tmux -S) [env: SB_TMUX_SOCKET; default: tmux''s own, honouring $TMUX]')
@@ -345,6 +346,7 @@ Register-ArgumentCompleter -Native -CommandName 'sb' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('session-start', 'session-start', [CompletionResultType]::ParameterValue, 'Print this pane''s role briefing for Claude Code''s SessionStart hook')
+            [CompletionResult]::new('before-agent', 'before-agent', [CompletionResultType]::ParameterValue, 'Print this pane''s role briefing for Gemini CLI''s BeforeAgent hook, once per session')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -359,12 +361,27 @@ Register-ArgumentCompleter -Native -CommandName 'sb' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'sb;hook;before-agent' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--state-dir', '--state-dir', [CompletionResultType]::ParameterName, 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]')
+            [CompletionResult]::new('--socket', '--socket', [CompletionResultType]::ParameterName, 'tmux server socket (tmux -S) [env: SB_TMUX_SOCKET; default: tmux''s own, honouring $TMUX]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of text for people')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'sb;hook;help' {
             [CompletionResult]::new('session-start', 'session-start', [CompletionResultType]::ParameterValue, 'Print this pane''s role briefing for Claude Code''s SessionStart hook')
+            [CompletionResult]::new('before-agent', 'before-agent', [CompletionResultType]::ParameterValue, 'Print this pane''s role briefing for Gemini CLI''s BeforeAgent hook, once per session')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'sb;hook;help;session-start' {
+            break
+        }
+        'sb;hook;help;before-agent' {
             break
         }
         'sb;hook;help;help' {
@@ -456,7 +473,7 @@ Register-ArgumentCompleter -Native -CommandName 'sb' -ScriptBlock {
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Run a self-contained demo: three scripted agents pass a task around on a private tmux server')
             [CompletionResult]::new('setup', 'setup', [CompletionResultType]::ParameterValue, 'Wire sb into Claude Code: the SessionStart hook and the session-bridge MCP server')
             [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check that sb can work here: tmux, the state dir, the registered panes, the hook, the MCP server')
-            [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Hooks for Claude Code (installed by `sb setup`)')
+            [CompletionResult]::new('hook', 'hook', [CompletionResultType]::ParameterValue, 'Hooks for Claude Code, Codex and Gemini CLI (installed by `sb setup`)')
             [CompletionResult]::new('generate', 'generate', [CompletionResultType]::ParameterValue, 'Generate shell completions and man pages')
             [CompletionResult]::new('agent', 'agent', [CompletionResultType]::ParameterValue, 'A small scripted terminal agent for tests and the demo')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -528,9 +545,13 @@ Register-ArgumentCompleter -Native -CommandName 'sb' -ScriptBlock {
         }
         'sb;help;hook' {
             [CompletionResult]::new('session-start', 'session-start', [CompletionResultType]::ParameterValue, 'Print this pane''s role briefing for Claude Code''s SessionStart hook')
+            [CompletionResult]::new('before-agent', 'before-agent', [CompletionResultType]::ParameterValue, 'Print this pane''s role briefing for Gemini CLI''s BeforeAgent hook, once per session')
             break
         }
         'sb;help;hook;session-start' {
+            break
+        }
+        'sb;help;hook;before-agent' {
             break
         }
         'sb;help;generate' {

@@ -160,6 +160,9 @@ _sb() {
             sb__subcmd__help__subcmd__generate,man)
                 cmd="sb__subcmd__help__subcmd__generate__subcmd__man"
                 ;;
+            sb__subcmd__help__subcmd__hook,before-agent)
+                cmd="sb__subcmd__help__subcmd__hook__subcmd__before__subcmd__agent"
+                ;;
             sb__subcmd__help__subcmd__hook,session-start)
                 cmd="sb__subcmd__help__subcmd__hook__subcmd__session__subcmd__start"
                 ;;
@@ -175,11 +178,17 @@ _sb() {
             sb__subcmd__help__subcmd__prompt,set)
                 cmd="sb__subcmd__help__subcmd__prompt__subcmd__set"
                 ;;
+            sb__subcmd__hook,before-agent)
+                cmd="sb__subcmd__hook__subcmd__before__subcmd__agent"
+                ;;
             sb__subcmd__hook,help)
                 cmd="sb__subcmd__hook__subcmd__help"
                 ;;
             sb__subcmd__hook,session-start)
                 cmd="sb__subcmd__hook__subcmd__session__subcmd__start"
+                ;;
+            sb__subcmd__hook__subcmd__help,before-agent)
+                cmd="sb__subcmd__hook__subcmd__help__subcmd__before__subcmd__agent"
                 ;;
             sb__subcmd__hook__subcmd__help,help)
                 cmd="sb__subcmd__hook__subcmd__help__subcmd__help"
@@ -664,8 +673,22 @@ _sb() {
             return 0
             ;;
         sb__subcmd__help__subcmd__hook)
-            opts="session-start"
+            opts="session-start before-agent"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sb__subcmd__help__subcmd__hook__subcmd__before__subcmd__agent)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -954,7 +977,7 @@ _sb() {
             return 0
             ;;
         sb__subcmd__hook)
-            opts="-h -V --json --color --state-dir --socket --help --version session-start help"
+            opts="-h -V --json --color --state-dir --socket --help --version session-start before-agent help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -979,9 +1002,49 @@ _sb() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sb__subcmd__hook__subcmd__help)
-            opts="session-start help"
+        sb__subcmd__hook__subcmd__before__subcmd__agent)
+            opts="-h -V --json --color --state-dir --socket --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --state-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sb__subcmd__hook__subcmd__help)
+            opts="session-start before-agent help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sb__subcmd__hook__subcmd__help__subcmd__before__subcmd__agent)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1496,12 +1559,16 @@ _sb() {
             return 0
             ;;
         sb__subcmd__setup)
-            opts="-h -V --dry-run --uninstall --json --color --state-dir --socket --help --version"
+            opts="-h -V --agent --dry-run --uninstall --json --color --state-dir --socket --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --agent)
+                    COMPREPLY=($(compgen -W "claude codex gemini" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

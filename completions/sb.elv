@@ -42,7 +42,7 @@ set edit:completion:arg-completer[sb] = {|@words|
             cand demo 'Run a self-contained demo: three scripted agents pass a task around on a private tmux server'
             cand setup 'Wire sb into Claude Code: the SessionStart hook and the session-bridge MCP server'
             cand doctor 'Check that sb can work here: tmux, the state dir, the registered panes, the hook, the MCP server'
-            cand hook 'Hooks for Claude Code (installed by `sb setup`)'
+            cand hook 'Hooks for Claude Code, Codex and Gemini CLI (installed by `sb setup`)'
             cand generate 'Generate shell completions and man pages'
             cand agent 'A small scripted terminal agent for tests and the demo'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -284,6 +284,7 @@ set edit:completion:arg-completer[sb] = {|@words|
             cand --version 'Print version'
         }
         &'sb;setup'= {
+            cand --agent 'The agent to wire'
             cand --color 'When to colour the output'
             cand --state-dir 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]'
             cand --socket 'tmux server socket (tmux -S) [env: SB_TMUX_SOCKET; default: tmux''s own, honouring $TMUX]'
@@ -315,6 +316,7 @@ set edit:completion:arg-completer[sb] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand session-start 'Print this pane''s role briefing for Claude Code''s SessionStart hook'
+            cand before-agent 'Print this pane''s role briefing for Gemini CLI''s BeforeAgent hook, once per session'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sb;hook;session-start'= {
@@ -327,11 +329,24 @@ set edit:completion:arg-completer[sb] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'sb;hook;before-agent'= {
+            cand --color 'When to colour the output'
+            cand --state-dir 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]'
+            cand --socket 'tmux server socket (tmux -S) [env: SB_TMUX_SOCKET; default: tmux''s own, honouring $TMUX]'
+            cand --json 'Print one JSON document instead of text for people'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'sb;hook;help'= {
             cand session-start 'Print this pane''s role briefing for Claude Code''s SessionStart hook'
+            cand before-agent 'Print this pane''s role briefing for Gemini CLI''s BeforeAgent hook, once per session'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sb;hook;help;session-start'= {
+        }
+        &'sb;hook;help;before-agent'= {
         }
         &'sb;hook;help;help'= {
         }
@@ -413,7 +428,7 @@ set edit:completion:arg-completer[sb] = {|@words|
             cand demo 'Run a self-contained demo: three scripted agents pass a task around on a private tmux server'
             cand setup 'Wire sb into Claude Code: the SessionStart hook and the session-bridge MCP server'
             cand doctor 'Check that sb can work here: tmux, the state dir, the registered panes, the hook, the MCP server'
-            cand hook 'Hooks for Claude Code (installed by `sb setup`)'
+            cand hook 'Hooks for Claude Code, Codex and Gemini CLI (installed by `sb setup`)'
             cand generate 'Generate shell completions and man pages'
             cand agent 'A small scripted terminal agent for tests and the demo'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -464,8 +479,11 @@ set edit:completion:arg-completer[sb] = {|@words|
         }
         &'sb;help;hook'= {
             cand session-start 'Print this pane''s role briefing for Claude Code''s SessionStart hook'
+            cand before-agent 'Print this pane''s role briefing for Gemini CLI''s BeforeAgent hook, once per session'
         }
         &'sb;help;hook;session-start'= {
+        }
+        &'sb;help;hook;before-agent'= {
         }
         &'sb;help;generate'= {
             cand completions 'Write completion scripts for every shell into DIR'

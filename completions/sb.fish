@@ -48,7 +48,7 @@ complete -c sb -n "__fish_sb_needs_command" -f -a "mcp" -d 'Serve sb\'s operatio
 complete -c sb -n "__fish_sb_needs_command" -f -a "demo" -d 'Run a self-contained demo: three scripted agents pass a task around on a private tmux server'
 complete -c sb -n "__fish_sb_needs_command" -f -a "setup" -d 'Wire sb into Claude Code: the SessionStart hook and the session-bridge MCP server'
 complete -c sb -n "__fish_sb_needs_command" -f -a "doctor" -d 'Check that sb can work here: tmux, the state dir, the registered panes, the hook, the MCP server'
-complete -c sb -n "__fish_sb_needs_command" -f -a "hook" -d 'Hooks for Claude Code (installed by `sb setup`)'
+complete -c sb -n "__fish_sb_needs_command" -f -a "hook" -d 'Hooks for Claude Code, Codex and Gemini CLI (installed by `sb setup`)'
 complete -c sb -n "__fish_sb_needs_command" -f -a "generate" -d 'Generate shell completions and man pages'
 complete -c sb -n "__fish_sb_needs_command" -f -a "agent" -d 'A small scripted terminal agent for tests and the demo'
 complete -c sb -n "__fish_sb_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -238,6 +238,9 @@ complete -c sb -n "__fish_sb_using_subcommand demo" -l keep -d 'Leave the tmux s
 complete -c sb -n "__fish_sb_using_subcommand demo" -l json -d 'Print one JSON document instead of text for people'
 complete -c sb -n "__fish_sb_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sb -n "__fish_sb_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c sb -n "__fish_sb_using_subcommand setup" -l agent -d 'The agent to wire' -r -f -a "claude\t''
+codex\t''
+gemini\t''"
 complete -c sb -n "__fish_sb_using_subcommand setup" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -256,16 +259,17 @@ complete -c sb -n "__fish_sb_using_subcommand doctor" -l socket -d 'tmux server 
 complete -c sb -n "__fish_sb_using_subcommand doctor" -l json -d 'Print one JSON document instead of text for people'
 complete -c sb -n "__fish_sb_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sb -n "__fish_sb_using_subcommand doctor" -s V -l version -d 'Print version'
-complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start help" -l color -d 'When to colour the output' -r -f -a "auto\t''
+complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start before-agent help" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start help" -l state-dir -d 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]' -r -F
-complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start help" -l socket -d 'tmux server socket (tmux -S) [env: SB_TMUX_SOCKET; default: tmux\'s own, honouring $TMUX]' -r -F
-complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start help" -l json -d 'Print one JSON document instead of text for people'
-complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start help" -s h -l help -d 'Print help'
-complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start help" -s V -l version -d 'Print version'
-complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start help" -f -a "session-start" -d 'Print this pane\'s role briefing for Claude Code\'s SessionStart hook'
-complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start before-agent help" -l state-dir -d 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]' -r -F
+complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start before-agent help" -l socket -d 'tmux server socket (tmux -S) [env: SB_TMUX_SOCKET; default: tmux\'s own, honouring $TMUX]' -r -F
+complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start before-agent help" -l json -d 'Print one JSON document instead of text for people'
+complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start before-agent help" -s h -l help -d 'Print help'
+complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start before-agent help" -s V -l version -d 'Print version'
+complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start before-agent help" -f -a "session-start" -d 'Print this pane\'s role briefing for Claude Code\'s SessionStart hook'
+complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start before-agent help" -f -a "before-agent" -d 'Print this pane\'s role briefing for Gemini CLI\'s BeforeAgent hook, once per session'
+complete -c sb -n "__fish_sb_using_subcommand hook; and not __fish_seen_subcommand_from session-start before-agent help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sb -n "__fish_sb_using_subcommand hook; and __fish_seen_subcommand_from session-start" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -274,7 +278,16 @@ complete -c sb -n "__fish_sb_using_subcommand hook; and __fish_seen_subcommand_f
 complete -c sb -n "__fish_sb_using_subcommand hook; and __fish_seen_subcommand_from session-start" -l json -d 'Print one JSON document instead of text for people'
 complete -c sb -n "__fish_sb_using_subcommand hook; and __fish_seen_subcommand_from session-start" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sb -n "__fish_sb_using_subcommand hook; and __fish_seen_subcommand_from session-start" -s V -l version -d 'Print version'
+complete -c sb -n "__fish_sb_using_subcommand hook; and __fish_seen_subcommand_from before-agent" -l color -d 'When to colour the output' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c sb -n "__fish_sb_using_subcommand hook; and __fish_seen_subcommand_from before-agent" -l state-dir -d 'State directory [default: $SESSION_BRIDGE_DIR, else ~/.claude/session-bridge]' -r -F
+complete -c sb -n "__fish_sb_using_subcommand hook; and __fish_seen_subcommand_from before-agent" -l socket -d 'tmux server socket (tmux -S) [env: SB_TMUX_SOCKET; default: tmux\'s own, honouring $TMUX]' -r -F
+complete -c sb -n "__fish_sb_using_subcommand hook; and __fish_seen_subcommand_from before-agent" -l json -d 'Print one JSON document instead of text for people'
+complete -c sb -n "__fish_sb_using_subcommand hook; and __fish_seen_subcommand_from before-agent" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sb -n "__fish_sb_using_subcommand hook; and __fish_seen_subcommand_from before-agent" -s V -l version -d 'Print version'
 complete -c sb -n "__fish_sb_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "session-start" -d 'Print this pane\'s role briefing for Claude Code\'s SessionStart hook'
+complete -c sb -n "__fish_sb_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "before-agent" -d 'Print this pane\'s role briefing for Gemini CLI\'s BeforeAgent hook, once per session'
 complete -c sb -n "__fish_sb_using_subcommand hook; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sb -n "__fish_sb_using_subcommand generate; and not __fish_seen_subcommand_from completions man help" -l color -d 'When to colour the output' -r -f -a "auto\t''
 always\t''
@@ -337,7 +350,7 @@ complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcomma
 complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "demo" -d 'Run a self-contained demo: three scripted agents pass a task around on a private tmux server'
 complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "setup" -d 'Wire sb into Claude Code: the SessionStart hook and the session-bridge MCP server'
 complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "doctor" -d 'Check that sb can work here: tmux, the state dir, the registered panes, the hook, the MCP server'
-complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "hook" -d 'Hooks for Claude Code (installed by `sb setup`)'
+complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "hook" -d 'Hooks for Claude Code, Codex and Gemini CLI (installed by `sb setup`)'
 complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "generate" -d 'Generate shell completions and man pages'
 complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "agent" -d 'A small scripted terminal agent for tests and the demo'
 complete -c sb -n "__fish_sb_using_subcommand help; and not __fish_seen_subcommand_from register unregister peers send peek detect wait respond history inbox prompt watch mcp demo setup doctor hook generate agent help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -346,5 +359,6 @@ complete -c sb -n "__fish_sb_using_subcommand help; and __fish_seen_subcommand_f
 complete -c sb -n "__fish_sb_using_subcommand help; and __fish_seen_subcommand_from prompt" -f -a "ls" -d 'List saved briefings'
 complete -c sb -n "__fish_sb_using_subcommand help; and __fish_seen_subcommand_from prompt" -f -a "rm" -d 'Remove a role\'s briefing'
 complete -c sb -n "__fish_sb_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "session-start" -d 'Print this pane\'s role briefing for Claude Code\'s SessionStart hook'
+complete -c sb -n "__fish_sb_using_subcommand help; and __fish_seen_subcommand_from hook" -f -a "before-agent" -d 'Print this pane\'s role briefing for Gemini CLI\'s BeforeAgent hook, once per session'
 complete -c sb -n "__fish_sb_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "completions" -d 'Write completion scripts for every shell into DIR'
 complete -c sb -n "__fish_sb_using_subcommand help; and __fish_seen_subcommand_from generate" -f -a "man" -d 'Write sb.1 and one page per subcommand into DIR'
