@@ -7,22 +7,25 @@
 
 use super::layout::{self, InputBox, find_input_box, find_tabs, is_rule, is_top_bar};
 use super::menu::find_menu;
+use super::question::dialog_detail;
 use super::question::{dialog_question, first_paragraph, trailing_question};
-use super::rules::{Rules, contains_ci};
+use super::rules::{AgentRules, Rules, contains_ci};
 use super::screen::{Row, Screen};
 use super::types::{Agent, Detection, State};
 
 pub const RULES: Rules = Rules {
     agent: Agent::Claude,
     prompt: '❯',
+    prompt_col: 0,
     prompt_gap: '\u{a0}',
+    cursor: '❯',
     spinner_glyphs: &['·', '*', '∗', '•'],
     spinner_ranges: &[('\u{2720}', '\u{274b}')],
     not_spinner: &['❯', '✔', '✘', '✓', '✗', '❗', '❓'],
     busy_footer: &["esc to interrupt"],
     busy_markers: &["(running "],
     busy_title_glyphs: &['◐', '◑', '◒', '◓'],
-    title_name: "Claude Code",
+    title_names: &["Claude Code"],
     placeholders: &[
         "Resend your message to try again",
         "Press up to edit queued messages",
@@ -33,8 +36,26 @@ pub const RULES: Rules = Rules {
     interrupted: "Interrupted",
     press_key: &["Press Enter to ", "Press Return to ", "Press any key to "],
     status_marks: &['✔', '✘', '✓', '✗'],
+    check_marks: &['✔', '✓', 'x', 'X', '×', '■'],
+    list_stops: &['⎿', '│', '╭', '╰', '●'],
+    tab_marks: &['☐', '☒', '☑', '✔', '✓', '□', '■'],
+    key_hints: &[],
+    bare_rows_are_options: false,
     signatures: &["claude code", "claude --resume", "anthropic"],
 };
+
+/// Claude Code in the agent table.
+pub const AGENT: AgentRules = AgentRules {
+    rules: &RULES,
+    marks,
+    classify,
+};
+
+/// The input box's `❯` + NBSP at column 0 is drawn by Claude Code only.
+fn marks(s: &Screen, i: usize) -> bool {
+    let c = &s.rows[i].chars;
+    c.first() == Some(&RULES.prompt) && c.get(1) == Some(&RULES.prompt_gap)
+}
 
 /// Classifies a parsed screen with Claude Code's rules.
 pub fn classify(s: &Screen, title: Option<&str>, agent: Agent) -> Detection {
@@ -81,7 +102,7 @@ fn dialog(s: &Screen, lo: usize, agent: Agent) -> Option<Detection> {
                 || is_conversation(&s.rows[i])
         })
         .map_or(lo, |i| i + 1);
-    let tabs = find_tabs(s, top, m.first_row);
+    let tabs = find_tabs(s, top, m.first_row, &RULES);
     let mut d = Detection::new(
         State::WaitingSelect,
         agent,
@@ -94,6 +115,14 @@ fn dialog(s: &Screen, lo: usize, agent: Agent) -> Option<Detection> {
         None => None,
     }
     .or_else(|| dialog_question(s, top, m.first_row, tabs.as_ref().map(|t| t.0)));
+    let body = dialog_detail(
+        s,
+        top,
+        m.first_row,
+        tabs.as_ref().map(|t| t.0),
+        d.question.as_deref(),
+    );
+    d.set_detail(&body);
     d.tabs = tabs.map(|t| t.1).unwrap_or_default();
     d.options = m.options;
     d.footer = layout::last_nonblank(s)
@@ -119,21 +148,31 @@ fn with_input_box(s: &Screen, b: InputBox, title: Option<&str>, agent: Agent) ->
         .map(|i| s.rows[i].trimmed())
         .collect();
     let footer = footer.join(" ");
-    if r.busy_footer.iter().any(|f| contains_ci(&footer, f)) {
-        return Detection::new(
+    // A person's half-typed text counts whatever the agent is doing.
+    let draft = read_draft(s, b);
+    let busy = if r.busy_footer.iter().any(|f| contains_ci(&footer, f)) {
+        Some(Detection::new(
             State::Busy,
             agent,
             "claude.footer_busy",
             Some(footer.trim()),
-        );
-    }
-    if let Some(d) = busy_above(s, b.top_rule, agent) {
+        ))
+    } else if let Some(d) = busy_above(s, b.top_rule, agent) {
+        Some(d)
+    } else if r.title_busy(title) {
+        Some(Detection::new(
+            State::Busy,
+            agent,
+            "claude.pane_title_busy",
+            title,
+        ))
+    } else {
+        None
+    };
+    if let Some(mut d) = busy {
+        d.draft = draft;
         return d;
     }
-    if r.title_busy(title) {
-        return Detection::new(State::Busy, agent, "claude.pane_title_busy", title);
-    }
-    let draft = read_draft(s, b);
     if draft.is_none()
         && let Some(d) = waiting_text(s, b.top_rule, agent)
     {

@@ -164,7 +164,7 @@ pub fn nonblank_between(s: &Screen, a: usize, b: usize) -> impl Iterator<Item = 
 }
 
 /// The tab row of a question dialog in rows `lo..hi`: `←  ☐ Database  ☐ Features  ✔ Submit  →`.
-pub fn find_tabs(s: &Screen, lo: usize, hi: usize) -> Option<(usize, Vec<String>)> {
+pub fn find_tabs(s: &Screen, lo: usize, hi: usize, rules: &Rules) -> Option<(usize, Vec<String>)> {
     (lo..hi.min(s.len())).rev().find_map(|r| {
         let t = s.rows[r].trimmed();
         let t = t.strip_prefix('←').unwrap_or(t).trim();
@@ -177,9 +177,24 @@ pub fn find_tabs(s: &Screen, lo: usize, hi: usize) -> Option<(usize, Vec<String>
             .collect();
         let is_tab = |p: &String| {
             let mut cs = p.chars();
-            matches!(cs.next(), Some('☐' | '☒' | '☑' | '✔' | '✓' | '□' | '■'))
-                && cs.next() == Some(' ')
+            cs.next().is_some_and(|c| rules.tab_marks.contains(&c)) && cs.next() == Some(' ')
         };
         (!parts.is_empty() && parts.iter().all(is_tab)).then_some((r, parts))
     })
+}
+
+/// Last chars of common shell prompts (`user@host:~$`, `root#`, `host%`).
+const SHELL_PROMPT_ENDS: &[char] = &['$', '#', '%'];
+
+/// Whether a row ends with what looks like a shell prompt (`sbshell$`, `~/proj$`, `root@h:/#`),
+/// as left on the last frame of an agent that was killed. A percentage (`95%`) is not one.
+pub fn ends_with_shell_prompt(text: &str) -> bool {
+    let word = text.trim_end().rsplit(' ').next().unwrap_or("");
+    let mut cs = word.chars().rev();
+    match (cs.next(), cs.next()) {
+        (Some(end), before) if SHELL_PROMPT_ENDS.contains(&end) => {
+            before.is_none_or(|b| !b.is_ascii_digit())
+        }
+        _ => false,
+    }
 }

@@ -41,7 +41,7 @@ fn parse_item(row: &Row, rules: &Rules) -> Item {
     };
     let indent = row.indent();
     let mut i = indent;
-    let cursor = at(i) == Some(rules.prompt) && matches!(at(i + 1), Some(' ') | None);
+    let cursor = at(i) == Some(rules.cursor) && matches!(at(i + 1), Some(' ') | None);
     if cursor {
         i = skip(i + 1);
     }
@@ -59,11 +59,12 @@ fn parse_item(row: &Row, rules: &Rules) -> Item {
     if at(i) == Some('[') && at(i + 2) == Some(']') && matches!(at(i + 3), Some(' ') | None) {
         checked = match at(i + 1) {
             Some(' ') => Some(false),
-            Some('✔' | '✓' | 'x' | 'X' | '×' | '■') => Some(true),
+            Some(m) if rules.check_marks.contains(&m) => Some(true),
             _ => None,
         };
         if checked.is_some() {
-            i = skip(i + 3);
+            // One space after the box; more belong to the label (Gemini pads its free-text row).
+            i = (i + 3 + usize::from(at(i + 3) == Some(' '))).min(ch.len());
         }
     }
     if at(i).is_some_and(|c| rules.status_marks.contains(&c)) && at(i + 1) == Some(' ') {
@@ -79,6 +80,9 @@ fn parse_item(row: &Row, rules: &Rules) -> Item {
     }
 }
 
+/// Rows above a bare cursor row (`● Done`) searched for the numbered rows of its list.
+const MAX_BARE_GAP: usize = 30;
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Kind {
     Opt,
@@ -93,13 +97,28 @@ enum Kind {
 pub fn find_menu(s: &Screen, lo: usize, hi: usize, rules: &Rules) -> Option<Menu> {
     for c in (lo..hi.min(s.len())).rev() {
         let row = &s.rows[c];
-        let cur = parse_item(row, rules);
+        let mut cur = parse_item(row, rules);
         if !cur.cursor {
             continue;
         }
-        // `❯ text` at column 0 with no number or box is an echoed prompt, not a menu cursor.
+        // `❯ text` at column 0 with no number or box is an echoed prompt, not a menu cursor,
+        // unless the agent has un-numbered rows in numbered lists (Gemini's `● Done`): then the
+        // list is laid out from the numbered row above it.
         if cur.indent == 0 && cur.number.is_none() && cur.checked.is_none() {
-            continue;
+            let anchor = (c.saturating_sub(MAX_BARE_GAP).max(lo)..c)
+                .rev()
+                .map(|r| parse_item(&s.rows[r], rules))
+                .find(|it| it.number.is_some() && !it.cursor && it.indent >= 2);
+            match anchor.filter(|_| rules.bare_rows_are_options) {
+                Some(a) => {
+                    cur = Item {
+                        indent: a.indent - 2,
+                        cursor: true,
+                        ..a
+                    }
+                }
+                None => continue,
+            }
         }
         if let Some(m) = build(s, c, cur, lo, hi, rules) {
             return Some(m);
@@ -123,7 +142,7 @@ fn build(s: &Screen, c: usize, cur: Item, lo: usize, hi: usize, rules: &Rules) -
         }
         let it = parse_item(row, rules);
         let first = row.chars.get(it.indent).copied().unwrap_or(' ');
-        if it.indent < body_col || is_dashed(row) || "⎿│╭╰●".contains(first) || it.cursor
+        if it.indent < body_col || is_dashed(row) || rules.list_stops.contains(&first) || it.cursor
         {
             return Kind::Stop;
         }
@@ -131,7 +150,16 @@ fn build(s: &Screen, c: usize, cur: Item, lo: usize, hi: usize, rules: &Rules) -
             // A numbered sibling, or `Submit` (un-numbered, in the box column) under a multi-select.
             let submit =
                 cur.checked.is_some() && it.number.is_none() && it.indent == cur.after_number;
-            if (it.number.is_some() && it.indent == body_col) || submit {
+            // An un-numbered row just right of the cursor column (Gemini's `Done`), unless it is
+            // the description under such a row.
+            let bare = rules.bare_rows_are_options
+                && it.number.is_none()
+                && (body_col..=body_col + 1).contains(&it.indent)
+                && !(r > 0 && !s.rows[r - 1].is_blank() && {
+                    let above = parse_item(&s.rows[r - 1], rules);
+                    above.number.is_none() && above.label_col == it.label_col
+                });
+            if (it.number.is_some() && it.indent == body_col) || submit || bare {
                 Kind::Opt
             } else if it.indent >= cur.label_col {
                 Kind::Cont
@@ -250,6 +278,9 @@ fn read_options(
             _ => open = None,
         }
     }
+    for o in &mut out {
+        o.label = strip_key_hint(std::mem::take(&mut o.label), rules);
+    }
     out
 }
 
@@ -265,6 +296,27 @@ fn split_column(text: &str) -> (String, Option<String>) {
             )
         }
         None => (t.trim().to_string(), None),
+    }
+}
+
+/// Drops a trailing key hint (`Yes, proceed (y)`, `No, suggest changes (esc)`) when the agent
+/// prints them after its labels.
+fn strip_key_hint(label: String, rules: &Rules) -> String {
+    if rules.key_hints.is_empty() {
+        return label;
+    }
+    let hint = label
+        .strip_suffix(')')
+        .and_then(|l| l.rsplit_once(" ("))
+        .filter(|(_, k)| {
+            let mut cs = k.chars();
+            let single =
+                cs.next().is_some_and(|c| c.is_ascii_alphanumeric()) && cs.next().is_none();
+            single || rules.key_hints.iter().any(|h| k.eq_ignore_ascii_case(h))
+        });
+    match hint {
+        Some((l, _)) if !l.trim().is_empty() => l.trim_end().to_string(),
+        _ => label,
     }
 }
 

@@ -18,6 +18,68 @@ pub fn dialog_question(s: &Screen, top: usize, end: usize, skip: Option<usize>) 
         .or_else(|| paras.iter().rev().find_map(|p| heading_in(s, p)))
 }
 
+/// For dialogs that put their question at the top (Codex): the first question sentence in rows
+/// `top..end`, else the first heading.
+pub fn first_question_or_heading(s: &Screen, top: usize, end: usize) -> Option<String> {
+    let paras = paragraphs(s, top, end, None);
+    paras
+        .iter()
+        .find_map(|p| question_in(&join(s, p)))
+        .or_else(|| paras.iter().find_map(|p| heading_in(s, p)))
+}
+
+/// The caption of a text entry: the question sentence of the last paragraph in rows
+/// `top..end`, else that whole paragraph (`Paste or type your API key below.`).
+pub fn caption_above(s: &Screen, top: usize, end: usize) -> Option<String> {
+    let paras = paragraphs(s, top, end, None);
+    let last = join(s, paras.last()?);
+    question_in(&last).or(Some(last))
+}
+
+/// The body of a dialog in rows `top..end`: what it asks about. A preview between `╌` lines
+/// (Claude Code's command, diff, URL) is the body when there is one; otherwise every text row
+/// except the question's, the tab row (`skip`), hint lines and rules. Box borders are stripped.
+pub fn dialog_detail(
+    s: &Screen,
+    top: usize,
+    end: usize,
+    skip: Option<usize>,
+    question: Option<&str>,
+) -> Vec<String> {
+    let end = end.min(s.len());
+    let dashed: Vec<usize> = (top..end).filter(|&r| is_dashed(&s.rows[r])).collect();
+    let strip = |r: usize| {
+        s.rows[r]
+            .trimmed()
+            .trim_matches(|c: char| c == '│' || c.is_whitespace())
+            .to_string()
+    };
+    if dashed.len() >= 2 {
+        return dashed
+            .chunks(2)
+            .filter(|w| w.len() == 2)
+            .flat_map(|w| (w[0] + 1..w[1]).map(strip))
+            .collect();
+    }
+    let q = question.unwrap_or("\u{0}");
+    (top..end)
+        .filter(|&r| {
+            let row = &s.rows[r];
+            let t = strip(r);
+            !(row.is_blank()
+                || Some(r) == skip
+                || is_rule(row, s.width)
+                || is_top_bar(row, s.width)
+                || is_dashed(row)
+                || is_hint_line(&t)
+                || !t.chars().any(char::is_alphanumeric)
+                || t.contains(q)
+                || (t.chars().count() > 3 && q.contains(t.as_str())))
+        })
+        .map(strip)
+        .collect()
+}
+
 /// The first paragraph in rows `top..end`, joined into one line.
 pub fn first_paragraph(s: &Screen, top: usize, end: usize) -> Option<String> {
     paragraphs(s, top, end, None).first().map(|p| join(s, p))

@@ -41,7 +41,7 @@ pub struct Row {
 }
 
 impl Row {
-    fn new(chars: Vec<char>, attrs: Vec<Attr>) -> Row {
+    pub fn new(chars: Vec<char>, attrs: Vec<Attr>) -> Row {
         let mut chars = chars;
         let mut attrs = attrs;
         while chars.last() == Some(&' ') {

@@ -106,9 +106,15 @@ pub struct Detection {
     pub options: Vec<MenuOption>,
     pub tabs: Vec<String>,
     pub draft: Option<String>,
+    /// What an open dialog is about (the command, file, diff or plan shown between its heading
+    /// and its options), lines joined with `\n`, at most [`MAX_DETAIL`] chars; null otherwise.
+    pub detail: Option<String>,
     pub footer: Option<String>,
     pub evidence: Evidence,
 }
+
+/// The longest `detail` kept, in chars.
+pub const MAX_DETAIL: usize = 2000;
 
 impl Detection {
     /// A detection with the given state and rule and nothing else.
@@ -120,6 +126,7 @@ impl Detection {
             options: Vec::new(),
             tabs: Vec::new(),
             draft: None,
+            detail: None,
             footer: None,
             evidence: Evidence {
                 rule: rule.to_string(),
@@ -128,8 +135,9 @@ impl Detection {
         }
     }
 
-    /// A short stable hash (FNV-1a 64, 16 hex digits) of the question and the option labels.
-    /// Two captures of the same open menu give the same value even if the cursor moved.
+    /// A short stable hash (FNV-1a 64, 16 hex digits) of the whole dialog: the question, the
+    /// option labels and the `detail` (what is approved). Two captures of the same open menu give
+    /// the same value even if the cursor moved; the same menu for another command does not.
     pub fn fingerprint(&self) -> String {
         let mut h = Fnv1a::new();
         h.write(self.question.as_deref().unwrap_or("").as_bytes());
@@ -137,7 +145,31 @@ impl Detection {
             h.write(&[0x1e]);
             h.write(o.label.as_bytes());
         }
+        if let Some(d) = &self.detail {
+            h.write(&[0x1d]);
+            h.write(d.as_bytes());
+        }
         format!("{:016x}", h.0)
+    }
+
+    /// Sets `detail` from dialog body lines: trimmed, blank lines dropped, capped at
+    /// [`MAX_DETAIL`] chars; none when nothing is left.
+    pub fn set_detail<S: AsRef<str>>(&mut self, lines: &[S]) {
+        let mut out = String::new();
+        for l in lines {
+            let l = l.as_ref().trim();
+            if l.is_empty() {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(l);
+        }
+        if let Some((i, _)) = out.char_indices().nth(MAX_DETAIL) {
+            out.truncate(i);
+        }
+        self.detail = (!out.is_empty()).then_some(out);
     }
 }
 

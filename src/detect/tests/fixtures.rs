@@ -130,32 +130,36 @@ pub fn check(d: &Detection, e: &Expected, styled: bool) -> Vec<String> {
 #[test]
 fn every_fixture_matches_its_expected_json() {
     let all = load_all();
-    assert!(
-        all.len() >= 40,
-        "expected the shared fixtures under {SCREENS}, found {}",
-        all.len()
-    );
+    let per_agent = |a: &str| all.iter().filter(|f| f.name.starts_with(a)).count();
+    for (agent, least) in [("claude-code/", 40), ("codex/", 17), ("gemini/", 17)] {
+        assert!(
+            per_agent(agent) >= least,
+            "expected at least {least} {agent} fixtures under {SCREENS}, found {}",
+            per_agent(agent)
+        );
+    }
     let mut failures = Vec::new();
-    let (mut txt_ok, mut ansi_ok, mut txt_n, mut ansi_n) = (0, 0, 0, 0);
+    // Per agent folder: (txt ok, txt n, ansi ok, ansi n).
+    let mut counts: std::collections::BTreeMap<String, [usize; 4]> = Default::default();
     for f in &all {
+        let agent = f.name.split('/').next().unwrap_or("").to_string();
         for (form, text, styled) in [("txt", &f.txt, false), ("ansi", &f.ansi, true)] {
             let Some(text) = text else { continue };
             let d = classify(text, None);
             let bad = check(&d, &f.expected, styled);
-            let (n, ok) = if styled {
-                (&mut ansi_n, &mut ansi_ok)
-            } else {
-                (&mut txt_n, &mut txt_ok)
-            };
-            *n += 1;
+            let c = counts.entry(agent.clone()).or_default();
+            let k = if styled { 2 } else { 0 };
+            c[k + 1] += 1;
             if bad.is_empty() {
-                *ok += 1;
+                c[k] += 1;
             } else {
                 failures.push(format!("{}.{form}:\n    {}", f.name, bad.join("\n    ")));
             }
         }
     }
-    eprintln!("fixtures: txt {txt_ok}/{txt_n} pass, ansi {ansi_ok}/{ansi_n} pass");
+    for (agent, [t, tn, a, an]) in &counts {
+        eprintln!("fixtures {agent}: txt {t}/{tn} pass, ansi {a}/{an} pass");
+    }
     assert!(
         failures.is_empty(),
         "{} fixture forms failed:\n{}",

@@ -21,8 +21,17 @@ fn assert_valid(d: &Detection) {
             "one selected: {d:?}"
         );
     }
-    if d.state != State::Idle {
-        assert!(d.draft.is_none(), "draft outside idle: {d:?}");
+    if !matches!(d.state, State::Idle | State::Busy) {
+        assert!(d.draft.is_none(), "draft outside idle and busy: {d:?}");
+    }
+    if d.state != State::WaitingSelect {
+        assert!(d.detail.is_none(), "detail outside waiting_select: {d:?}");
+    }
+    if let Some(detail) = &d.detail {
+        assert!(
+            !detail.is_empty() && detail.chars().count() <= crate::detect::MAX_DETAIL,
+            "detail empty or too long: {d:?}"
+        );
     }
     if !d.state.is_waiting() {
         assert!(
@@ -78,6 +87,20 @@ fn explicit_garbage() {
         " ❯ 999999999999. x\n   1. y\n".into(),
         "e\u{301}\u{200d}\u{202e}🏳️‍🌈\u{fe0f}\t\u{0}\u{7f}\u{9b}31m".into(),
         "←  ☐  →\n❯ 1. [ ] \n".into(),
+        "› \n".into(),
+        "›".into(),
+        "› 1.\n  2.\n".into(),
+        "  › 1. (y)\n    2. ()\n    3. ( )\n".into(),
+        "─".repeat(40) + "\n >\n",
+        "─".repeat(40) + "\n > $\n  x\n",
+        "╰╯".into(),
+        "│\n╰──╯\n".into(),
+        "╭\n│ ● 1. a\n│   2. b\n│  Done\n│  Done\n╰╯\n".into(),
+        "│ │ │\n│\n╰─╯".into(),
+        "• Working (".into(),
+        "◦ x (9".into(),
+        "  Worked for • 1:".into(),
+        "› a\n\n  Worked for 1s • 1:00\n\n› \n".into(),
     ];
     for c in &cases {
         classify_timed(c, Duration::from_secs(2));
@@ -107,6 +130,10 @@ fn token() -> impl Strategy<Value = String> {
             "╌╌╌╌╌╌╌╌╌", "1. ", "2. ", "12.", "[ ] ", "[✔] ", "✔ ", "✘ ", "● ", "  ⎿  ", "╭──╮", "│", "╰──╯",
             "esc to interrupt", "Press Enter to ", " · ", "?", "…", "✻ Working… (3s)", "* ", "←", "→", "☐ ",
             "\x1b[7m", "\x1b[2m", "\x1b[0m", "\x1b[48;5;237m", "\x1b[", "\x1b", "\t", "\r", "Interrupted · ",
+            // Codex and Gemini structures.
+            "› ", "\n› ", "  › 1. ", " > ", "\n > ", "│ ● 1. ", "│ ", " │", "● ", "[x] ", "✦ ", "■ ", "└ ",
+            "◦ Working (5s • esc to interrupt)", "  Worked for 3s • 10:00", "⠦ Thinking... (esc to cancel, 4s)",
+            "╭API key──────╮", "tab to queue message", "Done", "(y)", " (esc)", "$ ", "Killed",
         ]).prop_map(str::to_string),
         1 => any::<String>(),
         1 => prop::collection::vec(any::<u8>(), 0..40).prop_map(|b| String::from_utf8_lossy(&b).into_owned()),

@@ -1,5 +1,6 @@
 //! Tests of the screen classifier: shared fixtures, derived variants, garbage input, units.
 
+mod agents;
 mod fixtures;
 mod garbage;
 mod units;

@@ -151,7 +151,10 @@ fn agents_and_api_basics() {
         classify(">_ OpenAI Codex (v0.1)\n", None).agent,
         Agent::Codex
     );
-    assert_eq!(classify("hello\n", Some("Gemini CLI")).agent, Agent::Gemini);
+    assert_eq!(
+        classify("hello\n", Some("Gemini CLI (proj)")).agent,
+        Agent::Gemini
+    );
     assert_eq!(classify(&boxed("", "", ""), None).agent, Agent::Claude);
     assert_eq!(State::WaitingSelect.as_str(), "waiting_select");
     assert_eq!(State::WaitingText.to_string(), "waiting_text");
@@ -159,7 +162,7 @@ fn agents_and_api_basics() {
     assert_eq!(serde_json::to_string(&Agent::Claude).unwrap(), "\"claude\"");
     let json = serde_json::to_value(classify(&boxed("", "x", ""), None)).unwrap();
     for key in [
-        "state", "agent", "question", "options", "tabs", "draft", "footer", "evidence",
+        "state", "agent", "question", "options", "tabs", "draft", "detail", "footer", "evidence",
     ] {
         assert!(json.get(key).is_some(), "missing {key}");
     }

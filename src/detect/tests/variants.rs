@@ -1,9 +1,12 @@
 //! Generalisation: derived variants of every fixture must classify like the original.
 //!
-//! Variants: trailing blank lines and CRLF endings, old conversation scrollback above the
-//! screen, a wider pane (longer rules), a narrower pane (plain text re-wrapped the way Ink wraps
-//! it: at word boundaries, continuing under the text column), busy screens without the
-//! "esc to interrupt" footer (the spinner alone must do), and the pane title as extra evidence.
+//! Variants, for every agent's fixtures: trailing blank lines and CRLF endings, old conversation
+//! scrollback (in that agent's style) above the screen, a wider pane (longer rules), narrower
+//! panes (plain text re-wrapped the way Ink and ratatui wrap it: at word boundaries, continuing
+//! under the text column; boxes keep their borders and wrap inside; a right-hand column moves
+//! under its label), an 80x24 pane (re-wrapped to 80 columns, last 24 rows), busy screens
+//! without the "esc to interrupt" hint (the spinner or status line alone must do), and the pane
+//! title as extra evidence.
 
 use super::fixtures::{Fixture, check, load_all};
 use crate::detect::{State, classify};
@@ -49,14 +52,29 @@ fn trailing_blank_lines_and_crlf() {
     });
 }
 
-/// Conversation rows as Claude Code leaves them in scrollback (prompts, replies, tool results).
-fn scrollback(styled: bool) -> String {
-    let plain = "❯ earlier question SCN_OLD\n\n● Earlier answer that asked something else?\n\n\
-                 ● Bash(ls)\n  ⎿  Done\n\n✻ Worked for 3s · done 10:00 AM\n\n";
-    let styled_prompt =
-        "\x1b[38;5;246m\x1b[48;5;237m❯ \x1b[38;5;231mearlier question SCN_OLD\x1b[39m\x1b[49m\n";
+/// Conversation rows as each agent leaves them in scrollback (prompts, replies, tool results).
+fn scrollback(f: &Fixture, styled: bool) -> String {
+    let agent = f.name.split('/').next().unwrap_or("");
+    let (plain, styled_prompt) = match agent {
+        "codex" => (
+            "› earlier question SCN_OLD\n\n\n• Earlier answer that asked something else?\n\n\
+             • Ran ls\n  └ Cargo.toml\n\n  Worked for 3s • 10:00\n\n\n",
+            "\x1b[1;2m› \x1b[0m\x1b[48;5;238mearlier question SCN_OLD\x1b[49m\n",
+        ),
+        "gemini" => (
+            " > earlier question SCN_OLD\n\n✦ Earlier answer that asked something else?\n\n\
+             ╭──────────────╮\n│ ✓  Shell ls  │\n╰──────────────╯\n\n",
+            "\x1b[48;5;240m\x1b[38;5;183m> \x1b[38;5;231mearlier question SCN_OLD\x1b[49m\n",
+        ),
+        _ => (
+            "❯ earlier question SCN_OLD\n\n● Earlier answer that asked something else?\n\n\
+             ● Bash(ls)\n  ⎿  Done\n\n✻ Worked for 3s · done 10:00 AM\n\n",
+            "\x1b[38;5;246m\x1b[48;5;237m❯ \x1b[38;5;231mearlier question SCN_OLD\x1b[39m\x1b[49m\n",
+        ),
+    };
+    let first = plain.lines().next().unwrap_or("").to_string() + "\n";
     let block = if styled {
-        plain.replacen("❯ earlier question SCN_OLD\n", styled_prompt, 1)
+        plain.replacen(&first, styled_prompt, 1)
     } else {
         plain.to_string()
     };
@@ -67,7 +85,7 @@ fn scrollback(styled: bool) -> String {
 fn old_scrollback_above_the_screen() {
     run("scrollback", |f, t, styled| {
         // A blank or exited screen under old conversation is a different screen, not a variant.
-        (f.expected.state != State::Unknown).then(|| format!("{}{t}", scrollback(styled)))
+        (f.expected.state != State::Unknown).then(|| format!("{}{t}", scrollback(f, styled)))
     });
 }
 
@@ -113,8 +131,16 @@ fn widen(text: &str, w: usize) -> String {
 #[test]
 fn narrower_panes_plain() {
     for w in [100, 80, 64, 50, 40] {
-        run(&format!("reflow {w}"), |_, t, styled| {
-            (!styled).then(|| reflow(t, w))
+        // A label word longer than the row is cut inside the word; it cannot be read back.
+        let fits = |f: &Fixture| {
+            f.expected
+                .options
+                .iter()
+                .flatten()
+                .all(|o| o.label.split(' ').all(|word| word.chars().count() + 8 < w))
+        };
+        run(&format!("reflow {w}"), |f, t, styled| {
+            (!styled && fits(f)).then(|| reflow(t, w))
         });
     }
 }
@@ -139,16 +165,23 @@ pub fn reflow(text: &str, w: usize) -> String {
         } else if chars.len() <= w {
             out.push(line.to_string());
         } else if matches!(chars[indent], '╭' | '╰' | '│') {
-            let (first, last) = (chars[indent], *chars.last().unwrap());
-            let mut inner: Vec<char> = chars[indent + 1..chars.len() - 1].to_vec();
-            inner.truncate(w - indent - 2);
-            out.push(format!(
-                "{}{first}{}{last}",
-                " ".repeat(indent),
-                inner.iter().collect::<String>()
-            ));
+            out.extend(shrink_box_row(&chars, w));
         } else {
             let hang = hanging_indent(&chars).min(w / 2);
+            // A right-hand column (after a run of spaces) that does not fit moves under the
+            // label, indented deeper, as a narrow picker draws its descriptions.
+            let text: String = chars[hang..].iter().collect();
+            if let Some(gap) = text
+                .trim_end()
+                .find("  ")
+                .filter(|&g| g > 0 && hang + g <= w && !text[..g].trim().is_empty())
+            {
+                let left: String = chars[..hang].iter().collect::<String>() + &text[..gap];
+                out.push(left.trim_end().to_string());
+                let right = format!("{}{}", " ".repeat(hang + 2), text[gap..].trim());
+                out.push(reflow(&right, w).trim_end_matches('\n').to_string());
+                continue;
+            }
             let mut rest = chars;
             while rest.len() > w {
                 let cut = (hang.max(indent) + 1..=w).rev().find(|&i| rest[i] == ' ');
@@ -166,6 +199,45 @@ pub fn reflow(text: &str, w: usize) -> String {
     out.join("\n") + "\n"
 }
 
+/// A box row redrawn `w` columns wide: borders stay, the text inside wraps onto more box rows
+/// (continuing under its text column), a box nested inside shrinks with it.
+fn shrink_box_row(chars: &[char], w: usize) -> Vec<String> {
+    let indent = chars.iter().take_while(|c| **c == ' ').count();
+    let (first, last) = (chars[indent], *chars.last().unwrap());
+    let inner: Vec<char> = chars[indent + 1..chars.len() - 1].to_vec();
+    let room = w - indent - 2;
+    let t: String = inner.iter().collect();
+    let nested = matches!(t.trim_start().chars().next(), Some('╭' | '╰' | '│'))
+        && matches!(t.trim_end().chars().last(), Some('╮' | '╯' | '│'))
+        && t.trim().chars().count() > 2;
+    let pad = " ".repeat(indent);
+    if nested {
+        let lead = t.chars().take_while(|c| *c == ' ').count();
+        let trimmed: Vec<char> = t.trim().chars().collect();
+        let subs = shrink_box_row(&trimmed, room.saturating_sub(2 * lead));
+        return subs
+            .into_iter()
+            .map(|sub| {
+                let body = format!("{}{sub}", " ".repeat(lead));
+                let fill = room.saturating_sub(body.chars().count());
+                format!("{pad}{first}{body}{}{last}", " ".repeat(fill))
+            })
+            .collect();
+    }
+    if first != '│' || t.trim_end().chars().count() <= room {
+        let body: String = inner.iter().take(room).collect();
+        return vec![format!("{pad}{first}{body}{last}")];
+    }
+    let text = t.trim_end();
+    reflow(text, room)
+        .lines()
+        .map(|l| {
+            let fill = room.saturating_sub(l.chars().count());
+            format!("{pad}│{l}{}│", " ".repeat(fill))
+        })
+        .collect()
+}
+
 /// The column a wrapped row continues at: after the indent, cursor, number, box or bullet.
 fn hanging_indent(chars: &[char]) -> usize {
     let mut i = chars.iter().take_while(|c| **c == ' ').count();
@@ -175,7 +247,10 @@ fn hanging_indent(chars: &[char]) -> usize {
         }
         i
     };
-    if matches!(chars.get(i), Some('❯' | '●' | '⎿' | '✔' | '✘')) && chars.get(i + 1) == Some(&' ')
+    if matches!(
+        chars.get(i),
+        Some('❯' | '›' | '●' | '•' | '✦' | '⎿' | '└' | '✔' | '✘')
+    ) && chars.get(i + 1) == Some(&' ')
     {
         i = skip(i + 1);
     }
@@ -187,6 +262,42 @@ fn hanging_indent(chars: &[char]) -> usize {
         i = skip(i + 3);
     }
     i
+}
+
+#[test]
+fn pane_80x24_plain() {
+    // An 80x24 pane: the screen re-wrapped to 80 columns, of which the last 24 rows show.
+    let tail = |t: &str, n: usize| {
+        let lines: Vec<&str> = t.trim_end_matches('\n').lines().collect();
+        lines[lines.len().saturating_sub(n)..].join("\n") + "\n"
+    };
+    let fits = |f: &Fixture| {
+        // Only screens whose dialog still fits in 24 rows: the question must stay visible.
+        let t = reflow(f.txt.as_deref().unwrap_or(""), 80);
+        let shown = tail(&t, 24);
+        f.expected.question.as_deref().is_none_or(|q| {
+            let words: Vec<&str> = q.split_whitespace().collect();
+            words.first().is_some_and(|w| shown.contains(w))
+                && words.last().is_some_and(|w| shown.contains(w))
+        }) && f.expected.options.iter().flatten().all(|o| {
+            o.label
+                .split_whitespace()
+                .next()
+                .is_none_or(|w| shown.contains(w))
+        })
+    };
+    run("80x24", |f, t, styled| {
+        (!styled && fits(f)).then(|| {
+            let t = reflow(t, 80);
+            // Codex pins the running turn's message at the top row when its reply scrolls
+            // (fixtures 13, 14, 16, 25 show it): a shorter pane keeps that row.
+            let sticky = t.lines().next().filter(|l| l.starts_with("› "));
+            match sticky {
+                Some(row) if f.name.starts_with("codex/") => format!("{row}\n{}", tail(&t, 23)),
+                _ => tail(&t, 24),
+            }
+        })
+    });
 }
 
 #[test]
