@@ -15,6 +15,7 @@ pub mod ops;
 pub mod output;
 pub mod store;
 pub mod tmux;
+pub mod transcript;
 
 use clap::Parser;
 use std::ffi::OsString;
