@@ -241,7 +241,10 @@ class Agent:
 
     def is_ready(self, scr):
         if self.agent == "codex":
-            return "? for shortcuts" in scr and "esc to interrupt" not in scr and "›" in scr
+            # the composer shows ~6 s before the session has started (cold daemon); only then does
+            # the footer name the model and cwd, and a startup menu may still open until it does
+            return ("? for shortcuts" in scr and " default · " in scr and "esc to interrupt" not in scr
+                    and "›" in scr)
         return "Type your message" in scr and "esc to cancel" not in scr
 
     def is_busy(self, scr):
