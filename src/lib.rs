@@ -22,6 +22,7 @@ pub mod procs;
 pub mod store;
 pub mod text;
 pub mod tmux;
+pub mod transcript;
 
 use clap::Parser;
 use std::ffi::OsString;

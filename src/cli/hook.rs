@@ -1,5 +1,5 @@
-//! `sb hook session-start`: Claude Code's SessionStart hook. Prints the briefing JSON or nothing,
-//! and always exits 0.
+//! `sb hook session-start` (Claude Code's and Codex's SessionStart hook) and `sb hook before-agent`
+//! (Gemini CLI's BeforeAgent hook). Each prints the briefing JSON or nothing, and always exits 0.
 
 use super::Global;
 use crate::ops::hook::{self, HookOutput};
@@ -13,7 +13,7 @@ const STDIN_BUDGET: Duration = Duration::from_millis(100);
 /// The most stdin it reads (the hook JSON is a few hundred bytes).
 const STDIN_CAP: usize = 1 << 20;
 
-/// Hooks for Claude Code (installed by `sb setup`)
+/// Hooks for Claude Code, Codex and Gemini CLI (installed by `sb setup`)
 #[derive(Debug, Subcommand)]
 pub enum HookCmd {
     /// Print this pane's role briefing for Claude Code's SessionStart hook
@@ -24,29 +24,47 @@ pub enum HookCmd {
     /// naming the role and its peers followed by the saved briefing, and records the session id and
     /// transcript path on the role. Outside tmux, on an unregistered pane, without a saved prompt,
     /// or on any error it prints nothing. It always exits 0 and never waits on tmux or the network.
+    /// Codex reads the same output from ~/.codex/hooks.json.
     #[command(
-        after_help = "Examples:\n  sb setup                             # installs this hook in ~/.claude/settings.json\n  echo '{\"session_id\":\"abc\",\"source\":\"clear\"}' | TMUX_PANE=%3 sb hook session-start"
+        after_help = "Examples:\n  sb setup                             # installs this hook in ~/.claude/settings.json\n  sb setup --agent codex               # installs it in ~/.codex/hooks.json\n  echo '{\"session_id\":\"abc\",\"source\":\"clear\"}' | TMUX_PANE=%3 sb hook session-start"
     )]
     SessionStart,
+    /// Print this pane's role briefing for Gemini CLI's BeforeAgent hook, once per session
+    ///
+    /// Gemini CLI ignores SessionStart context after /clear but appends a BeforeAgent hook's
+    /// additionalContext to the prompt. This prints
+    /// {"hookSpecificOutput":{"hookEventName":"BeforeAgent","additionalContext":"…"}} (the same
+    /// briefing as session-start) on the first prompt of each session_id and nothing on later
+    /// prompts; it remembers the newest 256 briefed session ids in the state dir. It records the
+    /// session id and transcript path on the role, always exits 0 and never blocks.
+    #[command(
+        after_help = "Examples:\n  sb setup --agent gemini              # installs this hook in ~/.gemini/settings.json\n  echo '{\"session_id\":\"abc\",\"hook_event_name\":\"BeforeAgent\"}' | TMUX_PANE=%3 sb hook before-agent"
+    )]
+    BeforeAgent,
 }
 
 /// Run a hook; the exit code is always 0 (a hook must never break the session).
 pub fn run(g: &Global, c: HookCmd) -> u8 {
-    match c {
-        HookCmd::SessionStart => {
-            let _ = session_start(g);
-        }
-    }
+    let _ = match c {
+        HookCmd::SessionStart => brief(g, hook::SESSION_START, hook::session_start),
+        HookCmd::BeforeAgent => brief(g, hook::BEFORE_AGENT, hook::before_agent),
+    };
     0
 }
 
-fn session_start(g: &Global) -> Option<()> {
+type HookFn = fn(
+    &StateDir,
+    &str,
+    Option<u32>,
+    &[u8],
+) -> crate::error::Result<Option<hook::SessionStartReport>>;
+
+fn brief(g: &Global, event: &str, f: HookFn) -> Option<()> {
     let pane = std::env::var("TMUX_PANE").ok().filter(|p| !p.is_empty())?;
     let input = read_stdin_bounded(STDIN_BUDGET, STDIN_CAP);
     let state = StateDir::resolve(g.state_dir.as_deref()).ok()?;
-    let report =
-        hook::session_start(&state, &pane, crate::tmux::server_pid_from_env(), &input).ok()??;
-    let mut line = serde_json::to_vec(&HookOutput::from(&report)).ok()?;
+    let report = f(&state, &pane, crate::tmux::server_pid_from_env(), &input).ok()??;
+    let mut line = serde_json::to_vec(&HookOutput::new(event, &report)).ok()?;
     line.push(b'\n');
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(&line).ok()?;

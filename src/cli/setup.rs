@@ -1,7 +1,8 @@
-//! `sb setup`: install (or `--uninstall`) the SessionStart hook and the MCP server in Claude Code.
+//! `sb setup`: install (or `--uninstall`) the briefing hook and the MCP server in Claude Code,
+//! Codex or Gemini CLI.
 
 use crate::error::{Result, SbError};
-use crate::ops::setup::{self, HookAction, McpAction, SetupEnv, SetupReport};
+use crate::ops::setup::{self, HookAction, McpAction, SetupEnv, SetupReport, Target};
 use crate::output::{Out, Style, note};
 use clap::Args;
 
@@ -13,11 +14,21 @@ use clap::Args;
 /// that is not valid JSON is refused and left untouched. Then registers the MCP server
 /// `session-bridge` at user scope with `claude mcp add`, or prints the command and a .mcp.json
 /// snippet when claude is not on PATH. Running it again changes nothing.
+///
+/// With --agent codex: the SessionStart hook goes to ~/.codex/hooks.json ($CODEX_HOME when set) and
+/// the server to a [mcp_servers.session-bridge] table in ~/.codex/config.toml; Codex then asks once,
+/// at its next start, to trust the new hook ("Hooks need review": choose "Trust all and continue").
+/// With --agent gemini: a BeforeAgent hook running `<this sb> hook before-agent` (it briefs each
+/// session on its first prompt, also after /clear) and mcpServers.session-bridge go to
+/// ~/.gemini/settings.json.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  sb setup --dry-run                   # show the settings.json diff, change nothing\n  sb setup\n  sb setup --uninstall                 # remove the hook entry and the MCP server\n  sb setup --json | jq .hook.action"
+    after_help = "Examples:\n  sb setup --dry-run                   # show the settings.json diff, change nothing\n  sb setup\n  sb setup --agent codex               # ~/.codex/hooks.json and config.toml\n  sb setup --agent gemini              # ~/.gemini/settings.json\n  sb setup --uninstall                 # remove the hook entry and the MCP server\n  sb setup --json | jq .hook.action"
 )]
 pub struct SetupArgs {
+    /// The agent to wire
+    #[arg(long, value_enum, default_value_t = Target::Claude)]
+    pub agent: Target,
     /// Show what would change (a diff of settings.json, the claude command) and change nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -29,7 +40,7 @@ pub struct SetupArgs {
 /// Ok(1) when the MCP registration failed (the report says why).
 pub fn run(out: Out, a: SetupArgs) -> Result<u8> {
     let env = SetupEnv::detect()?;
-    let r = setup::setup(&env, a.dry_run, a.uninstall)?;
+    let r = setup::setup_agent(a.agent, &env, a.dry_run, a.uninstall)?;
     let io = |r: std::io::Result<()>| r.map_err(SbError::from_io);
     if out.json {
         io(out.emit(&r, |_| String::new()))?;
@@ -57,6 +68,13 @@ fn human(out: Out, r: &SetupReport) -> std::io::Result<()> {
         note(&format!("  backup: {b}"));
     }
     let m = &r.mcp;
+    if let (true, Some(d)) = (r.dry_run, &m.diff) {
+        out.line(d.trim_end())?;
+    }
+    let place = m
+        .file
+        .as_deref()
+        .map_or(String::new(), |f| format!(" in {f}"));
     match m.action {
         McpAction::Manual if r.uninstall => {
             out.line("claude is not on PATH; if you registered the MCP server, remove it with:")?;
@@ -71,16 +89,26 @@ fn human(out: Out, r: &SetupReport) -> std::io::Result<()> {
                 out.line(&format!("  {}", s.replace('\n', "\n  ")))?;
             }
         }
+        McpAction::Registered if m.file.is_some() => note(&format!(
+            "MCP server session-bridge {would}registered{place}"
+        )),
         McpAction::Registered => note(&format!(
             "MCP server session-bridge {would}registered: {}",
             m.command
         )),
-        McpAction::Unchanged => note("MCP server session-bridge already registered (unchanged)"),
+        McpAction::Unchanged => note(&format!(
+            "MCP server session-bridge already registered{place} (unchanged)"
+        )),
+        McpAction::Removed if m.file.is_some() => {
+            note(&format!("MCP server session-bridge {would}removed{place}"))
+        }
         McpAction::Removed => note(&format!(
             "MCP server session-bridge {would}removed: {}",
             m.command
         )),
-        McpAction::Absent => note("MCP server session-bridge not registered (nothing to remove)"),
+        McpAction::Absent => note(&format!(
+            "MCP server session-bridge not registered{place} (nothing to remove)"
+        )),
         McpAction::Failed => {
             let detail = m.detail.as_deref().unwrap_or("");
             note(&format!(
@@ -89,6 +117,9 @@ fn human(out: Out, r: &SetupReport) -> std::io::Result<()> {
                 m.command
             ));
         }
+    }
+    if let Some(step) = &r.next_step {
+        note(&format!("next: {step}"));
     }
     if r.dry_run {
         note("dry run: nothing was changed");

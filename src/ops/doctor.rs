@@ -1,5 +1,6 @@
 //! `sb doctor`: a checklist of what sb needs (tmux, the state dir, live panes for the registered
-//! roles, the SessionStart hook, the MCP server, sb on PATH), each with a fix when it fails.
+//! roles, the SessionStart hook, the MCP server, Codex's and Gemini's wiring, sb on PATH), each
+//! with a fix when it fails.
 //! A warning or a skipped check is not a failure; `ok` is false only when a check failed.
 //! The Claude Code wiring (hook, MCP server) is optional: unless `claude` is asked for, wiring
 //! that is not set up is reported as skipped ("not set up (optional)"); wiring that is set up but
@@ -51,6 +52,17 @@ pub fn doctor(ctx: &Ctx, claude: bool) -> DoctorReport {
     checks.extend(panes(ctx));
     let hook_bin = hook(&mut checks, claude);
     checks.push(mcp(claude));
+    for (name, status) in [
+        ("codex", setup::codex::status()),
+        ("gemini", setup::gemini::status()),
+    ] {
+        let fix = Some(format!("run `sb setup --agent {name}`"));
+        checks.push(match status {
+            None => check(name, Status::Skip, format!("skipped: no {name} home"), None),
+            Some((true, d)) => check(name, Status::Ok, d, None),
+            Some((false, d)) => check(name, Status::Warn, d, fix),
+        });
+    }
     checks.push(sb_on_path(hook_bin.as_deref()));
     let ok = checks.iter().all(|c| c.status != Status::Fail);
     DoctorReport { checks, ok }

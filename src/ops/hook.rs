@@ -1,5 +1,8 @@
 //! The SessionStart hook (DESIGN.md §8): the briefing of the role bound to this pane, prefixed by
 //! who this session is and who its peers are, and the session's ids recorded on the role.
+//! Codex runs the same hook (same input and output). Gemini CLI ignores SessionStart context after
+//! `/clear`, so it gets the briefing from a BeforeAgent hook instead, on the first prompt of each
+//! session only: `before_agent` remembers the sessions it briefed (a bounded list in the state dir).
 //!
 //! The hook runs on every start, resume, `/clear` and compaction of a Claude Code session, so it
 //! must never block or break one: no tmux, no network, at most a few milliseconds waiting for the
@@ -10,6 +13,7 @@ use crate::error::Result;
 use crate::store::StateDir;
 use crate::store::prompts::Prompts;
 use crate::store::registry::Registry;
+use crate::store::{FileLock, write_atomic};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -18,6 +22,11 @@ pub const LOCK_BUDGET: Duration = Duration::from_millis(5);
 
 /// Longest session id or transcript path recorded (longer ones are not recorded).
 const MAX_FIELD: usize = 4096;
+
+/// How many briefed session ids `before_agent` remembers (the oldest are forgotten first).
+pub const BRIEFED_KEEP: usize = 256;
+/// The file (in the state dir) listing the briefed session ids, one a line, oldest first.
+const BRIEFED_FILE: &str = "briefed-sessions";
 
 /// What Claude Code writes on the hook's stdin (unknown fields are ignored).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
@@ -68,25 +77,36 @@ pub struct HookSpecificOutput {
 
 impl From<&SessionStartReport> for HookOutput {
     fn from(r: &SessionStartReport) -> HookOutput {
+        HookOutput::new(SESSION_START, r)
+    }
+}
+
+impl HookOutput {
+    /// The briefing as the output of the hook event `event` (SessionStart, BeforeAgent).
+    pub fn new(event: &str, r: &SessionStartReport) -> HookOutput {
         HookOutput {
             hook_specific_output: HookSpecificOutput {
-                hook_event_name: "SessionStart".into(),
+                hook_event_name: event.into(),
                 additional_context: r.context.clone(),
             },
         }
     }
 }
 
-/// Parse the hook's stdin: a JSON object for the SessionStart event, or None (garbage, empty,
-/// another event).
-pub fn parse_input(input: &[u8]) -> Option<HookInput> {
+pub const SESSION_START: &str = "SessionStart";
+pub const BEFORE_AGENT: &str = "BeforeAgent";
+
+/// Parse the hook's stdin: a JSON object for `event` (or naming no event), or None (garbage,
+/// empty, another event).
+pub fn parse_input(input: &[u8], event: &str) -> Option<HookInput> {
     let v: serde_json::Value = serde_json::from_slice(input).ok()?;
     if !v.is_object() {
         return None;
     }
     let input: HookInput = serde_json::from_value(v).ok()?;
     match input.hook_event_name.as_deref() {
-        None | Some("SessionStart") => Some(input),
+        None => Some(input),
+        Some(e) if e == event => Some(input),
         Some(_) => None,
     }
 }
@@ -101,9 +121,67 @@ pub fn session_start(
     server_pid: Option<u32>,
     input: &[u8],
 ) -> Result<Option<SessionStartReport>> {
-    let Some(input) = parse_input(input) else {
+    let Some(input) = parse_input(input, SESSION_START) else {
         return Ok(None);
     };
+    brief(state, pane, server_pid, input)
+}
+
+/// Gemini CLI's BeforeAgent hook: the briefing on the first prompt of each session (by
+/// `session_id`), Ok(None) on every later prompt, without a session id, or when `session_start`
+/// would be silent. The briefed ids are kept in the state dir (the newest [`BRIEFED_KEEP`]); when
+/// their lock is busy for more than [`LOCK_BUDGET`], the briefing is given but not remembered (a
+/// second briefing is better than none).
+pub fn before_agent(
+    state: &StateDir,
+    pane: &str,
+    server_pid: Option<u32>,
+    input: &[u8],
+) -> Result<Option<SessionStartReport>> {
+    let Some(input) = parse_input(input, BEFORE_AGENT) else {
+        return Ok(None);
+    };
+    let Some(sid) = clean(&input.session_id) else {
+        return Ok(None);
+    };
+    let path = state.root().join(BRIEFED_FILE);
+    let lock = FileLock::acquire_within(&state.lock_path("briefed"), LOCK_BUDGET)?;
+    let mut briefed = read_briefed(&path);
+    if briefed.contains(&sid) {
+        return Ok(None);
+    }
+    let Some(report) = brief(state, pane, server_pid, input)? else {
+        return Ok(None);
+    };
+    if lock.is_some() {
+        briefed.push(sid);
+        let keep = briefed.len().saturating_sub(BRIEFED_KEEP);
+        let mut text = briefed[keep..].join("\n");
+        text.push('\n');
+        write_atomic(&path, text.as_bytes())?;
+    }
+    Ok(Some(report))
+}
+
+/// The briefed session ids, oldest first (a missing or unreadable file is an empty list).
+fn read_briefed(path: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .map(|t| {
+            t.lines()
+                .filter(|l| !l.is_empty())
+                .map(String::from)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The briefing for the role registered on `pane`, recording the session's ids on the role.
+fn brief(
+    state: &StateDir,
+    pane: &str,
+    server_pid: Option<u32>,
+    input: HookInput,
+) -> Result<Option<SessionStartReport>> {
     // Registry::load refuses a world-writable state (whoever can write it could inject prompts).
     let reg = Registry::load(state)?;
     let Some(role) = reg.role_for_pane(pane, server_pid).map(str::to_string) else {
@@ -193,13 +271,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn input_must_be_a_session_start_object() {
-        assert!(parse_input(b"").is_none());
-        assert!(parse_input(b"not json").is_none());
-        assert!(parse_input(b"[\"a\",\"b\"]").is_none());
-        assert!(parse_input(br#"{"session_id":3}"#).is_none());
-        assert!(parse_input(br#"{"hook_event_name":"Stop"}"#).is_none());
-        let i = parse_input(br#"{"session_id":"s","source":"clear","model":"x"}"#).unwrap();
+    fn input_must_be_an_object_for_the_event() {
+        assert!(parse_input(b"", SESSION_START).is_none());
+        assert!(parse_input(b"not json", SESSION_START).is_none());
+        assert!(parse_input(b"[\"a\",\"b\"]", SESSION_START).is_none());
+        assert!(parse_input(br#"{"session_id":3}"#, SESSION_START).is_none());
+        assert!(parse_input(br#"{"hook_event_name":"Stop"}"#, SESSION_START).is_none());
+        assert!(parse_input(br#"{"hook_event_name":"SessionStart"}"#, BEFORE_AGENT).is_none());
+        assert!(parse_input(br#"{"hook_event_name":"BeforeAgent"}"#, BEFORE_AGENT).is_some());
+        let i = parse_input(
+            br#"{"session_id":"s","source":"clear","model":"x"}"#,
+            SESSION_START,
+        )
+        .unwrap();
         assert_eq!(i.session_id.as_deref(), Some("s"));
         assert_eq!(i.source.as_deref(), Some("clear"));
     }

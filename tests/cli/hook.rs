@@ -232,3 +232,93 @@ fn a_pane_id_reused_by_a_restarted_server_gets_no_briefing() {
         stdout(&other)
     );
 }
+
+fn before_agent(env: &TestEnv, pane: &str, session: &str) -> Output {
+    let stdin = format!(
+        r#"{{"session_id":"{session}","transcript_path":"/h/.gemini/tmp/work/chats/session-{session}.jsonl","cwd":"/repo","hook_event_name":"BeforeAgent","prompt":"hi"}}"#
+    );
+    env.sb()
+        .env("TMUX_PANE", pane)
+        .args(["hook", "before-agent"])
+        .write_stdin(stdin)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn before_agent_briefs_each_session_on_its_first_prompt_only() {
+    let env = TestEnv::new();
+    let dev = env.role("dev");
+    assert!(
+        env.run(&["prompt", "set", "dev", "the gemini brief"])
+            .status
+            .success()
+    );
+
+    let out = before_agent(&env, &dev.pane, "g-1");
+    let parsed: HookOut =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)));
+    assert_eq!(parsed.hook_specific_output.hook_event_name, "BeforeAgent");
+    assert!(
+        parsed
+            .hook_specific_output
+            .additional_context
+            .ends_with("\n\nthe gemini brief")
+    );
+    assert_eq!(registry(&env)["roles"]["dev"]["session_id"], "g-1");
+    assert_eq!(
+        registry(&env)["roles"]["dev"]["transcript_path"],
+        "/h/.gemini/tmp/work/chats/session-g-1.jsonl"
+    );
+    // Later prompts of the same session: nothing.
+    assert_silent(&before_agent(&env, &dev.pane, "g-1"), "second prompt");
+    assert_silent(&before_agent(&env, &dev.pane, "g-1"), "third prompt");
+    // After /clear Gemini starts a new session id: briefed again, once.
+    assert!(!stdout(&before_agent(&env, &dev.pane, "g-2")).is_empty());
+    assert_silent(
+        &before_agent(&env, &dev.pane, "g-2"),
+        "second prompt after /clear",
+    );
+    assert_eq!(registry(&env)["roles"]["dev"]["session_id"], "g-2");
+    // No session id, or another event: nothing (it could not brief only once).
+    let out = env
+        .sb()
+        .env("TMUX_PANE", &dev.pane)
+        .args(["hook", "before-agent"])
+        .write_stdin(r#"{"hook_event_name":"BeforeAgent","prompt":"hi"}"#)
+        .output()
+        .unwrap();
+    assert_silent(&out, "no session id");
+    // A session briefed while no prompt was saved is briefed once one is.
+    let bare = env.role("bare");
+    assert_silent(&before_agent(&env, &bare.pane, "b-1"), "no prompt saved");
+    assert!(
+        env.run(&["prompt", "set", "bare", "late brief"])
+            .status
+            .success()
+    );
+    assert!(!stdout(&before_agent(&env, &bare.pane, "b-1")).is_empty());
+}
+
+#[test]
+fn before_agent_remembers_a_bounded_number_of_sessions() {
+    let env = TestEnv::new();
+    let dev = env.role("dev");
+    assert!(env.run(&["prompt", "set", "dev", "brief"]).status.success());
+    let list = env.state.join("briefed-sessions");
+    std::fs::write(
+        &list,
+        (0..300).map(|i| format!("old-{i}\n")).collect::<String>(),
+    )
+    .unwrap();
+    assert_silent(&before_agent(&env, &dev.pane, "old-299"), "remembered");
+    assert!(!stdout(&before_agent(&env, &dev.pane, "new-1")).is_empty());
+    let kept: Vec<String> = std::fs::read_to_string(&list)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(kept.len(), 256);
+    assert_eq!(kept.last().map(String::as_str), Some("new-1"));
+    assert_eq!(kept[0], "old-45");
+}

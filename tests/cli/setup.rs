@@ -1,5 +1,6 @@
 //! `sb setup` on a temp HOME (merge into an existing settings.json, idempotence, uninstall, invalid
-//! JSON refused, dry run, the MCP step with and without `claude`) and `sb doctor`.
+//! JSON refused, dry run, the MCP step with and without `claude`; `--agent codex` and `--agent
+//! gemini` likewise) and `sb doctor`.
 
 use crate::env::{SB, TestEnv, stderr, stdout};
 use serde::Deserialize;
@@ -51,11 +52,13 @@ const ORIGINAL: &str = r#"{
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 struct Report {
+    agent: String,
     dry_run: bool,
     uninstall: bool,
     sb: String,
     hook: HookChange,
     mcp: McpChange,
+    next_step: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -78,6 +81,9 @@ struct McpChange {
     claude: Option<String>,
     snippet: Option<Value>,
     detail: Option<String>,
+    file: Option<String>,
+    diff: Option<String>,
+    backup: Option<String>,
 }
 
 fn sb_path() -> PathBuf {
@@ -415,5 +421,218 @@ fn doctor_passes_for_cli_use_requires_the_hook_with_claude_and_passes_after_setu
         stdout(&out).contains("✗ role dev:") && stdout(&out).contains("sb register dev"),
         "{}",
         stdout(&out)
+    );
+}
+
+/// A Codex home as the e2e suite seeds it: a custom provider and a trusted project, plus another
+/// tool's hook in hooks.json.
+const CODEX_CONFIG: &str = "model_provider = \"fake\"\nmodel = \"gpt-5.5\"\n\n[model_providers.fake]\nname = \"fake\"\nbase_url = \"http://127.0.0.1:8766/v1\"\n\n[projects.\"/srv/work\"]\ntrust_level = \"trusted\"\n";
+const CODEX_HOOKS: &str = "{\n  \"hooks\": {\n    \"Stop\": [\n      {\n        \"hooks\": [\n          {\n            \"type\": \"command\",\n            \"command\": \"/opt/notify\"\n          }\n        ]\n      }\n    ]\n  }\n}\n";
+
+#[test]
+fn codex_setup_wires_hooks_json_and_config_toml_and_uninstall_restores_them() {
+    let env = TestEnv::new();
+    let path = bin_dir(&env, &[]);
+    let dir = env.home.join(".codex");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), CODEX_CONFIG).unwrap();
+    std::fs::write(dir.join("hooks.json"), CODEX_HOOKS).unwrap();
+
+    // Dry run: both diffs, nothing written.
+    let out = sb(&env, &path, &["setup", "--agent", "codex", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("+[mcp_servers.session-bridge]"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("hook session-start"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("config.toml")).unwrap(),
+        CODEX_CONFIG
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("hooks.json")).unwrap(),
+        CODEX_HOOKS
+    );
+
+    let out = sb(&env, &path, &["setup", "--agent", "codex", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let r = report(&out);
+    assert_eq!(
+        (
+            r.agent.as_str(),
+            r.hook.action.as_str(),
+            r.mcp.action.as_str()
+        ),
+        ("codex", "added", "registered")
+    );
+    assert!(r.next_step.unwrap().contains("Trust all and continue"));
+    let hook_cmd = format!("{} hook session-start", sb_path().display());
+    let hooks = read_json(&dir.join("hooks.json"));
+    assert_eq!(
+        hooks["hooks"]["Stop"][0]["hooks"][0]["command"],
+        "/opt/notify"
+    );
+    assert_eq!(
+        hooks["hooks"]["SessionStart"],
+        json!([{"matcher": "startup|resume|clear",
+                "hooks": [{"type": "command", "command": hook_cmd, "timeout": 10}]}])
+    );
+    let toml = std::fs::read_to_string(dir.join("config.toml")).unwrap();
+    assert_eq!(
+        toml,
+        format!(
+            "{CODEX_CONFIG}\n[mcp_servers.session-bridge]\ncommand = \"{}\"\nargs = [\"mcp\"]\n",
+            sb_path().display()
+        )
+    );
+    assert!(r.mcp.backup.is_some() && r.hook.backup.is_some());
+
+    // Again: nothing changes, no next step.
+    let r = report(&sb(&env, &path, &["setup", "--agent", "codex", "--json"]));
+    assert_eq!(
+        (r.hook.action.as_str(), r.mcp.action.as_str()),
+        ("unchanged", "unchanged")
+    );
+    assert_eq!(r.next_step, None);
+    assert_eq!(
+        std::fs::read_to_string(dir.join("config.toml")).unwrap(),
+        toml
+    );
+
+    // Uninstall removes exactly what setup added.
+    let r = report(&sb(
+        &env,
+        &path,
+        &["setup", "--agent", "codex", "--uninstall", "--json"],
+    ));
+    assert_eq!(
+        (r.hook.action.as_str(), r.mcp.action.as_str()),
+        ("removed", "removed")
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("config.toml")).unwrap(),
+        CODEX_CONFIG
+    );
+    assert_eq!(
+        read_json(&dir.join("hooks.json")),
+        serde_json::from_str::<Value>(CODEX_HOOKS).unwrap()
+    );
+    let r = report(&sb(
+        &env,
+        &path,
+        &["setup", "--agent", "codex", "--uninstall", "--json"],
+    ));
+    assert_eq!(
+        (r.hook.action.as_str(), r.mcp.action.as_str()),
+        ("absent", "absent")
+    );
+}
+
+#[test]
+fn codex_setup_follows_codex_home_and_refuses_a_server_it_does_not_own() {
+    let env = TestEnv::new();
+    let path = bin_dir(&env, &[]);
+    let home = env.dir.path().join("elsewhere");
+    std::fs::create_dir_all(&home).unwrap();
+    let foreign = "[mcp_servers]\nsession-bridge = { command = \"/old/sb\", args = [\"mcp\"] }\n";
+    std::fs::write(home.join("config.toml"), foreign).unwrap();
+    let out = env
+        .sb()
+        .env("PATH", &path)
+        .env("CODEX_HOME", &home)
+        .args(["setup", "--agent", "codex"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("config.toml") && stderr(&out).contains("line 2"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.join("config.toml")).unwrap(),
+        foreign
+    );
+    assert!(!env.home.join(".codex").exists());
+}
+
+#[test]
+fn gemini_setup_adds_before_agent_and_mcp_servers_and_uninstall_restores_settings() {
+    let env = TestEnv::new();
+    let path = bin_dir(&env, &[]);
+    let dir = env.home.join(".gemini");
+    std::fs::create_dir_all(&dir).unwrap();
+    let original = "{\n  \"security\": {\n    \"auth\": {\n      \"selectedType\": \"gemini-api-key\"\n    }\n  },\n  \"mcpServers\": {\n    \"other\": {\n      \"command\": \"x\"\n    }\n  }\n}\n";
+    std::fs::write(dir.join("settings.json"), original).unwrap();
+
+    let out = sb(&env, &path, &["setup", "--agent", "gemini", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("hook before-agent"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("settings.json")).unwrap(),
+        original
+    );
+
+    let r = report(&sb(&env, &path, &["setup", "--agent", "gemini", "--json"]));
+    assert_eq!(
+        (
+            r.agent.as_str(),
+            r.hook.action.as_str(),
+            r.mcp.action.as_str()
+        ),
+        ("gemini", "added", "registered")
+    );
+    let v = read_json(&dir.join("settings.json"));
+    assert_eq!(v["security"]["auth"]["selectedType"], "gemini-api-key");
+    assert_eq!(v["mcpServers"]["other"]["command"], "x");
+    assert_eq!(
+        v["mcpServers"]["session-bridge"],
+        json!({"command": sb_path(), "args": ["mcp"]})
+    );
+    assert_eq!(
+        v["hooks"]["BeforeAgent"],
+        json!([{"hooks": [{"type": "command",
+                           "command": format!("{} hook before-agent", sb_path().display()),
+                           "timeout": 5000}]}])
+    );
+    let text = std::fs::read_to_string(dir.join("settings.json")).unwrap();
+    let doctor = |env: &TestEnv| -> Doctor {
+        let out = sb(env, &path, &["doctor", "--json"]);
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)))
+    };
+    let d = doctor(&env);
+    assert_eq!((status(&d, "gemini"), status(&d, "codex")), ("ok", "skip"));
+    let r = report(&sb(&env, &path, &["setup", "--agent", "gemini", "--json"]));
+    assert_eq!(
+        (r.hook.action.as_str(), r.mcp.action.as_str()),
+        ("unchanged", "unchanged")
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("settings.json")).unwrap(),
+        text
+    );
+
+    let r = report(&sb(
+        &env,
+        &path,
+        &["setup", "--agent", "gemini", "--uninstall", "--json"],
+    ));
+    assert_eq!(
+        (r.hook.action.as_str(), r.mcp.action.as_str()),
+        ("removed", "removed")
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("settings.json")).unwrap(),
+        original
     );
 }

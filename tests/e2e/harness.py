@@ -190,7 +190,7 @@ def body_text(entry):
 
 
 class Env:
-    def __init__(self, root=None, keep=None, focus_events=True):
+    def __init__(self, root=None, keep=None, focus_events=True, standin=True):
         self.keep = bool(os.environ.get("SB_E2E_KEEP")) if keep is None else keep
         self.dir = root or tempfile.mkdtemp(prefix="sb-e2e-")
         os.makedirs(self.dir, exist_ok=True)
@@ -206,7 +206,7 @@ class Env:
         }
         os.makedirs(self.base_env["HOME"], exist_ok=True)
         os.makedirs(self.base_env["TMPDIR"], exist_ok=True)
-        self.standin = StandIn(self.dir)
+        self.standin = StandIn(self.dir) if standin else None
         atexit.register(self.close)
         # a placeholder session keeps the server alive; options are global for later panes
         self.tmux("new-session", "-d", "-s", "_keep", "-x", str(COLS), "-y", str(ROWS), "sleep 100000",
@@ -294,7 +294,8 @@ class Env:
         for s in self.sessions:
             s.kill()
         try:
-            self.standin.close()
+            if self.standin is not None:
+                self.standin.close()
         except Exception:
             pass
         if not self.keep:

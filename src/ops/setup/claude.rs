@@ -24,6 +24,9 @@ pub(super) fn mcp_step(env: &SetupEnv, dry_run: bool, uninstall: bool) -> McpCha
         claude: env.claude.as_ref().map(|c| c.display().to_string()),
         snippet: None,
         detail: None,
+        file: None,
+        diff: None,
+        backup: None,
     };
     let Some(claude) = &env.claude else {
         if !uninstall {

@@ -1,36 +1,63 @@
-//! sb's entry in a settings value: recognizing sb's SessionStart hook, and adding, replacing or
-//! removing it under `hooks.SessionStart` while every other key, group and hook stays where it was.
+//! sb's entry in a settings value: recognizing sb's hooks, and adding, replacing or removing one
+//! under `hooks.<Event>` while every other key, group and hook stays where it was. Claude Code and
+//! Codex (hooks.json) share the SessionStart entry; Gemini CLI gets a BeforeAgent one.
 
 use super::{HOOK_SUFFIX, HookAction, MATCHER};
 use serde_json::{Map, Value, json};
 use std::path::{Path, PathBuf};
 
+/// One kind of sb hook: the event it sits under, the end of its command, and the group it goes in.
+#[derive(Debug, Clone, Copy)]
+pub struct HookSpec {
+    pub event: &'static str,
+    /// `hook session-start`, `hook before-agent`.
+    pub suffix: &'static str,
+    /// The group's matcher (None: no matcher key, the hook runs for every occurrence).
+    pub matcher: Option<&'static str>,
+    /// Extra keys of the hook entry (`timeout`, `name`).
+    pub extra: &'static [(&'static str, u64)],
+}
+
+/// Claude Code's and Codex's SessionStart hook.
+pub const SESSION_START: HookSpec = HookSpec {
+    event: "SessionStart",
+    suffix: HOOK_SUFFIX,
+    matcher: Some(MATCHER),
+    extra: &[],
+};
+
 /// The command of a hook entry when it runs sb's SessionStart hook (`…/sb hook session-start`).
 pub fn sb_hook_command(entry: &Value) -> Option<&str> {
+    sb_command(entry, HOOK_SUFFIX)
+}
+
+fn sb_command<'a>(entry: &'a Value, suffix: &str) -> Option<&'a str> {
     let cmd = entry.get("command")?.as_str()?;
-    let prog = cmd.trim_end().strip_suffix(HOOK_SUFFIX)?.trim();
+    let prog = cmd.trim_end().strip_suffix(suffix)?.trim();
     let prog = prog.trim_matches(|c| c == '\'' || c == '"');
     (Path::new(prog).file_name()? == "sb").then_some(cmd)
 }
 
 /// The program of an sb hook command (quotes removed).
 pub fn hook_program(cmd: &str) -> PathBuf {
-    let prog = cmd
-        .trim_end()
-        .strip_suffix(HOOK_SUFFIX)
-        .unwrap_or(cmd)
-        .trim();
+    let cmd = cmd.trim_end();
+    let prog = cmd.rsplitn(3, ' ').nth(2).unwrap_or(cmd).trim();
     PathBuf::from(
         prog.trim_matches(|c| c == '\'' || c == '"')
             .replace("'\\''", "'"),
     )
 }
 
-/// Every sb hook in `hooks.SessionStart`: (matcher, command).
+/// Every sb SessionStart hook in `hooks.SessionStart`: (matcher, command).
 pub fn sb_hooks(root: &Value) -> Vec<(String, String)> {
+    sb_hooks_for(root, &SESSION_START)
+}
+
+/// Every sb hook of `spec` in `hooks.<event>`: (matcher, command).
+pub fn sb_hooks_for(root: &Value, spec: &HookSpec) -> Vec<(String, String)> {
     let Some(groups) = root
         .get("hooks")
-        .and_then(|h| h.get("SessionStart"))
+        .and_then(|h| h.get(spec.event))
         .and_then(Value::as_array)
     else {
         return vec![];
@@ -42,7 +69,7 @@ pub fn sb_hooks(root: &Value) -> Vec<(String, String)> {
             found.extend(
                 hooks
                     .iter()
-                    .filter_map(sb_hook_command)
+                    .filter_map(|h| sb_command(h, spec.suffix))
                     .map(|c| (matcher.to_string(), c.to_string())),
             );
         }
@@ -50,8 +77,11 @@ pub fn sb_hooks(root: &Value) -> Vec<(String, String)> {
     found
 }
 
-/// The SessionStart groups, created when missing; Err(why) when the file has another shape.
-fn session_start_groups(root: &mut Value) -> std::result::Result<&mut Vec<Value>, String> {
+/// The event's groups, created when missing; Err(why) when the file has another shape.
+fn event_groups<'a>(
+    root: &'a mut Value,
+    event: &str,
+) -> std::result::Result<&'a mut Vec<Value>, String> {
     let Value::Object(root) = root else {
         return Err("the top level is not a JSON object; sb did not change it".into());
     };
@@ -61,27 +91,55 @@ fn session_start_groups(root: &mut Value) -> std::result::Result<&mut Vec<Value>
     else {
         return Err("\"hooks\" is not an object; sb did not change it".into());
     };
-    match hooks
-        .entry("SessionStart")
-        .or_insert_with(|| Value::Array(vec![]))
-    {
+    match hooks.entry(event).or_insert_with(|| Value::Array(vec![])) {
         Value::Array(groups) => Ok(groups),
-        _ => Err("\"hooks.SessionStart\" is not an array; sb did not change it".into()),
+        _ => Err(format!(
+            "\"hooks.{event}\" is not an array; sb did not change it"
+        )),
     }
 }
 
-/// Put exactly one sb hook (`command`, matcher [`MATCHER`]) in a group of its own at the end.
+/// Put exactly one sb SessionStart hook (`command`, matcher [`MATCHER`]) in a group of its own
+/// at the end.
 pub(super) fn add_hook(root: &mut Value, command: &str) -> std::result::Result<HookAction, String> {
-    let found = sb_hooks(root);
-    if found.len() == 1 && found[0] == (MATCHER.to_string(), command.to_string()) {
+    add_hook_for(root, &SESSION_START, command)
+}
+
+/// Put exactly one sb hook of `spec` in a group of its own at the end of `hooks.<event>`.
+pub(super) fn add_hook_for(
+    root: &mut Value,
+    spec: &HookSpec,
+    command: &str,
+) -> std::result::Result<HookAction, String> {
+    let mut entry = json!({"type": "command", "command": command});
+    for (k, v) in spec.extra {
+        entry[*k] = json!(v);
+    }
+    let mut group = Map::new();
+    if let Some(m) = spec.matcher {
+        group.insert("matcher".into(), json!(m));
+    }
+    group.insert("hooks".into(), json!([entry.clone()]));
+    let found = sb_hooks_for(root, spec);
+    let same_entry = || {
+        let groups = root.get("hooks")?.get(spec.event)?.as_array()?;
+        groups
+            .iter()
+            .filter_map(|g| g.get("hooks")?.as_array())
+            .flatten()
+            .find(|h| sb_command(h, spec.suffix).is_some())
+            .map(|h| *h == entry)
+    };
+    if found.len() == 1
+        && found[0] == (spec.matcher.unwrap_or("").to_string(), command.to_string())
+        && same_entry() == Some(true)
+    {
         return Ok(HookAction::Unchanged);
     }
-    let groups = session_start_groups(root)?;
-    remove_sb_entries(groups);
-    groups.push(json!({
-        "matcher": MATCHER,
-        "hooks": [{"type": "command", "command": command}],
-    }));
+    let group = Value::Object(group);
+    let groups = event_groups(root, spec.event)?;
+    remove_sb_entries(groups, spec.suffix);
+    groups.push(group);
     Ok(if found.is_empty() {
         HookAction::Added
     } else {
@@ -89,17 +147,26 @@ pub(super) fn add_hook(root: &mut Value, command: &str) -> std::result::Result<H
     })
 }
 
-/// Remove sb's hooks, and the `SessionStart` and `hooks` keys when that leaves them empty.
+/// Remove sb's SessionStart hooks, and the `SessionStart` and `hooks` keys when that leaves them
+/// empty.
 pub(super) fn remove_hook(root: &mut Value) -> std::result::Result<HookAction, String> {
-    if sb_hooks(root).is_empty() {
+    remove_hook_for(root, &SESSION_START)
+}
+
+/// Remove sb's hooks of `spec`, and the event and `hooks` keys when that leaves them empty.
+pub(super) fn remove_hook_for(
+    root: &mut Value,
+    spec: &HookSpec,
+) -> std::result::Result<HookAction, String> {
+    if sb_hooks_for(root, spec).is_empty() {
         return Ok(HookAction::Absent);
     }
-    let groups = session_start_groups(root)?;
-    remove_sb_entries(groups);
+    let groups = event_groups(root, spec.event)?;
+    remove_sb_entries(groups, spec.suffix);
     let now_empty = groups.is_empty();
     if let Value::Object(root) = root {
         if let (true, Some(Value::Object(hooks))) = (now_empty, root.get_mut("hooks")) {
-            hooks.shift_remove("SessionStart");
+            hooks.shift_remove(spec.event);
         }
         root.retain(|k, v| !(k == "hooks" && matches!(v, Value::Object(h) if h.is_empty())));
     }
@@ -107,13 +174,13 @@ pub(super) fn remove_hook(root: &mut Value) -> std::result::Result<HookAction, S
 }
 
 /// Drop sb's entries, then the groups they leave empty.
-fn remove_sb_entries(groups: &mut Vec<Value>) {
+fn remove_sb_entries(groups: &mut Vec<Value>, suffix: &str) {
     groups.retain_mut(|g| {
         let Some(Value::Array(hooks)) = g.get_mut("hooks") else {
             return true;
         };
         let had = hooks.len();
-        hooks.retain(|h| sb_hook_command(h).is_none());
+        hooks.retain(|h| sb_command(h, suffix).is_none());
         !(had > 0 && hooks.is_empty())
     });
 }

@@ -1,23 +1,28 @@
 //! `sb setup`: wire sb into Claude Code (the SessionStart hook in the user's settings.json, the
-//! `session-bridge` MCP server at user scope) and undo exactly that (`--uninstall`). This file holds
-//! the flow, the report types and the names; the steps and the helpers `doctor` shares live in:
+//! `session-bridge` MCP server at user scope), Codex or Gemini CLI (`--agent`), and undo exactly
+//! that (`--uninstall`). This file holds the flow, the report types and the names; the steps and
+//! the helpers `doctor` shares live in:
 //!
 //! - `settings`: finding, reading and rewriting settings.json (backup, atomic write, symlinks);
-//! - `merge`: finding, adding and removing sb's entry under `hooks.SessionStart` in its value;
+//! - `merge`: finding, adding and removing sb's entry under `hooks.<Event>` in its value;
 //! - `claude`: the `claude mcp` step, running `claude`, finding programs on `$PATH`;
+//! - `codex`: ~/.codex/hooks.json and the `[mcp_servers.session-bridge]` table of config.toml;
+//! - `gemini`: the BeforeAgent hook and `mcpServers` in ~/.gemini/settings.json;
 //! - `diff`: the unified diff shown for a change.
 
 mod claude;
+pub mod codex;
 mod diff;
+pub mod gemini;
 mod merge;
 mod settings;
 
 pub use claude::{find_on_path, run_claude};
 pub use diff::unified_diff;
-pub use merge::{hook_program, sb_hook_command, sb_hooks};
+pub use merge::{HookSpec, hook_program, sb_hook_command, sb_hooks, sb_hooks_for};
 pub use settings::{read_settings, settings_path};
 
-use crate::error::{Result, other};
+use crate::error::{Result, SbError, other};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -25,7 +30,7 @@ use std::path::{Path, PathBuf};
 pub const MATCHER: &str = "startup|resume|clear|compact";
 /// The MCP server name at user scope.
 pub const MCP_NAME: &str = "session-bridge";
-const HOOK_SUFFIX: &str = "hook session-start";
+pub(crate) const HOOK_SUFFIX: &str = "hook session-start";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -76,10 +81,42 @@ pub struct McpChange {
     pub snippet: Option<serde_json::Value>,
     /// claude's output when it failed.
     pub detail: Option<String>,
+    /// Codex, Gemini: the file holding the server entry.
+    #[serde(default)]
+    pub file: Option<String>,
+    /// Codex: unified diff of config.toml for the change (Gemini's entry is in the hook's diff).
+    #[serde(default)]
+    pub diff: Option<String>,
+    /// Codex: copy of config.toml before the change, when one was written.
+    #[serde(default)]
+    pub backup: Option<String>,
+}
+
+/// The agent `sb setup` wires.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+    clap::ValueEnum,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    #[default]
+    Claude,
+    Codex,
+    Gemini,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SetupReport {
+    /// The agent wired: claude, codex or gemini.
+    pub agent: Target,
     /// Nothing was changed; the actions say what would happen.
     pub dry_run: bool,
     pub uninstall: bool,
@@ -87,6 +124,8 @@ pub struct SetupReport {
     pub sb: String,
     pub hook: HookChange,
     pub mcp: McpChange,
+    /// What the user still has to do (Codex: trust the new hook in its startup menu).
+    pub next_step: Option<String>,
 }
 
 /// Where things are: the settings file, this sb, and `claude` if it is on PATH.
@@ -122,17 +161,42 @@ pub fn mcp_add_command(sb: &Path) -> String {
     )
 }
 
-/// Install (or with `uninstall`, remove) the hook and the MCP server; `dry_run` changes nothing.
+/// Install (or with `uninstall`, remove) Claude Code's hook and MCP server; `dry_run` changes
+/// nothing.
 pub fn setup(env: &SetupEnv, dry_run: bool, uninstall: bool) -> Result<SetupReport> {
     let hook = settings::hook_step(env, dry_run, uninstall)?;
     let mcp = claude::mcp_step(env, dry_run, uninstall);
     Ok(SetupReport {
+        agent: Target::Claude,
         dry_run,
         uninstall,
         sb: env.sb.display().to_string(),
         hook,
         mcp,
+        next_step: None,
     })
+}
+
+/// `setup` for `agent`: Claude Code, Codex (`codex::setup`) or Gemini CLI (`gemini::setup`).
+pub fn setup_agent(
+    agent: Target,
+    env: &SetupEnv,
+    dry_run: bool,
+    uninstall: bool,
+) -> Result<SetupReport> {
+    match agent {
+        Target::Claude => setup(env, dry_run, uninstall),
+        Target::Codex => codex::setup(&env.sb, dry_run, uninstall),
+        Target::Gemini => gemini::setup(&env.sb, dry_run, uninstall),
+    }
+}
+
+/// `$HOME`, or a usage error naming `what` needs it.
+pub fn home_dir(what: &str) -> Result<PathBuf> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .ok_or_else(|| SbError::Usage(format!("HOME is not set: cannot find {what}")))
 }
 
 /// Quote for a POSIX shell when needed.

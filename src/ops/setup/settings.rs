@@ -27,13 +27,30 @@ pub fn settings_path() -> Result<PathBuf> {
 /// Add (or remove) sb's hook in the settings file; with `dry_run`, only report the diff.
 pub(super) fn hook_step(env: &SetupEnv, dry_run: bool, uninstall: bool) -> Result<HookChange> {
     let command = hook_command(&env.sb);
-    let path = resolve_link(&env.settings)?;
+    let c = command.clone();
+    edit_json(&env.settings, command, dry_run, uninstall, |root| {
+        if uninstall {
+            remove_hook(root)
+        } else {
+            add_hook(root, &c)
+        }
+    })
+}
+
+/// Apply `edit` to the JSON file at `path` (a symlink is written through); the file is rewritten,
+/// after a backup, only when its value changed. `edit` returns the hook's action or why the file
+/// has a shape sb does not change. `command` is the hook command, for the report.
+pub(super) fn edit_json(
+    path: &Path,
+    command: String,
+    dry_run: bool,
+    uninstall: bool,
+    edit: impl FnOnce(&mut Value) -> std::result::Result<HookAction, String>,
+) -> Result<HookChange> {
+    let path = resolve_link(path)?;
     let (before, mut root) = read_settings(&path)?;
-    let action = if uninstall {
-        remove_hook(&mut root).map_err(|why| corrupt(&path, why))?
-    } else {
-        add_hook(&mut root, &command).map_err(|why| corrupt(&path, why))?
-    };
+    let orig = root.clone();
+    let action = edit(&mut root).map_err(|why| corrupt(&path, why))?;
     let mut change = HookChange {
         settings: path.display().to_string(),
         action,
@@ -41,7 +58,7 @@ pub(super) fn hook_step(env: &SetupEnv, dry_run: bool, uninstall: bool) -> Resul
         backup: None,
         diff: None,
     };
-    if matches!(action, HookAction::Unchanged | HookAction::Absent) {
+    if root == orig {
         return Ok(change);
     }
     let after = to_text(&root);
@@ -58,29 +75,41 @@ pub(super) fn hook_step(env: &SetupEnv, dry_run: bool, uninstall: bool) -> Resul
     if dry_run {
         return Ok(change);
     }
+    change.backup = write_with_backup(&path, before.as_deref(), &after)?;
+    Ok(change)
+}
+
+/// Write `after` to `path` atomically (keeping its mode), after copying `before` (the file as it
+/// was, None when it did not exist) to `<path>.sb-backup-<time>`; returns the backup's path.
+pub(super) fn write_with_backup(
+    path: &Path,
+    before: Option<&str>,
+    after: &str,
+) -> Result<Option<String>> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| other(format!("cannot create {}: {e}", dir.display())))?;
     }
-    if let Some(before) = &before {
+    let mut backup_path = None;
+    if let Some(before) = before {
         let stamp: String = crate::clock::now_rfc3339()
             .chars()
             .filter(char::is_ascii_alphanumeric)
             .collect();
         let backup = PathBuf::from(format!("{}.sb-backup-{stamp}", path.display()));
         write_atomic(&backup, before.as_bytes())?;
-        change.backup = Some(backup.display().to_string());
+        backup_path = Some(backup.display().to_string());
     }
-    let mode = std::fs::metadata(&path).ok().map(|m| m.permissions());
-    write_atomic(&path, after.as_bytes())?;
+    let mode = std::fs::metadata(path).ok().map(|m| m.permissions());
+    write_atomic(path, after.as_bytes())?;
     if let Some(mode) = mode {
-        let _ = std::fs::set_permissions(&path, mode);
+        let _ = std::fs::set_permissions(path, mode);
     }
-    Ok(change)
+    Ok(backup_path)
 }
 
 /// The settings file's real path (a dotfiles symlink is written through, not replaced).
-fn resolve_link(path: &Path) -> Result<PathBuf> {
+pub(super) fn resolve_link(path: &Path) -> Result<PathBuf> {
     match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path).map_err(|e| {
             other(format!(
@@ -109,7 +138,7 @@ pub fn read_settings(path: &Path) -> Result<(Option<String>, Value)> {
     Ok((Some(text), v))
 }
 
-fn corrupt(path: &Path, why: String) -> SbError {
+pub(super) fn corrupt(path: &Path, why: String) -> SbError {
     SbError::Corrupt {
         path: path.to_path_buf(),
         why,
@@ -117,7 +146,7 @@ fn corrupt(path: &Path, why: String) -> SbError {
 }
 
 /// Pretty-printed (two-space indent) with a final newline.
-fn to_text(v: &Value) -> String {
+pub(super) fn to_text(v: &Value) -> String {
     let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
     s.push('\n');
     s
