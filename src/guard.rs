@@ -106,6 +106,17 @@ pub fn verdict(
             format!("wait until the draft is sent or cleared (--when-ready), {force}"),
         );
     }
+    if det.state == State::Busy
+        && crate::agents::profile(det.agent).while_busy == crate::agents::WhileBusy::Disrupts
+    {
+        return Verdict::refuse(
+            format!(
+                "{role}'s {} is working on a turn, and a message typed now would change it (Codex abandons the request in flight and sends it again with the message added)",
+                det.agent
+            ),
+            format!("--when-ready waits until the turn ends, {force}"),
+        );
+    }
     if det.state == State::Unknown || det.agent == Agent::Unknown {
         let seen = det.evidence.line.as_deref().unwrap_or("");
         let seen: String = seen.chars().take(60).collect();

@@ -43,9 +43,12 @@ fn every_fixture_screen_is_deliverable_exactly_when_its_state_allows() {
         let text = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
         let det = classify(&text, None);
         let v = verdict("dev", &det, None, None);
+        // A busy Codex is refused too: a message would change its running turn.
+        let codex = path.parent().is_some_and(|d| d.ends_with("codex"));
         let want = match state {
             State::WaitingSelect | State::Unknown => false,
-            State::Idle | State::Busy => draft.is_none(),
+            State::Idle => draft.is_none(),
+            State::Busy => draft.is_none() && !codex,
             State::WaitingText => true,
         };
         if v.deliverable != want {
@@ -137,5 +140,27 @@ fn blank_and_unrecognised_screens_are_refused() {
         let v = verdict("dev", &det, None, None);
         assert!(!v.deliverable, "{text:?}: {det:?}");
         assert!(v.refusal.unwrap().contains("cannot tell"), "{text:?}");
+    }
+}
+
+#[test]
+fn a_busy_codex_is_refused_and_a_busy_claude_or_gemini_is_not() {
+    for (agent, want) in [("codex", false), ("gemini", true), ("claude-code", true)] {
+        let busy = captures()
+            .into_iter()
+            .find(|(p, s, d)| {
+                *s == State::Busy
+                    && d.is_none()
+                    && p.parent().is_some_and(|x| x.ends_with(agent))
+                    && p.extension().unwrap() == "txt"
+            })
+            .unwrap_or_else(|| panic!("no busy {agent} screen"));
+        let det = classify(&std::fs::read_to_string(&busy.0).unwrap(), None);
+        let v = verdict("dev", &det, None, None);
+        assert_eq!(v.deliverable, want, "{}: {v:?}", busy.0.display());
+        if !want {
+            assert!(v.refusal.unwrap().contains("abandons the request"));
+            assert!(v.hint.unwrap().contains("--when-ready"));
+        }
     }
 }

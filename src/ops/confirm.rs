@@ -1,5 +1,6 @@
 //! Confirmed delivery (`send --confirm`): "submitted" that means the peer took the message as a
-//! user turn, seen in its Claude Code transcript (recorded per role by the SessionStart hook) or,
+//! user turn, seen in its transcript (recorded per role by the agent's hook; read by
+//! `crate::transcript` for Claude Code, Codex and Gemini CLI) or,
 //! without one, on its screen. One Enter is retried when the text still sits in the input box.
 //!
 //! By screen, a message counts as taken only when it was seen to arrive: its text shows on screen
@@ -7,18 +8,17 @@
 //! before the paste must also have finished (a busy screen may only have queued it). An idle
 //! screen that was already there proves nothing.
 
-use crate::detect::{Detection, State};
+use crate::detect::{Agent, Detection, State};
 use crate::error::Result;
 use crate::pane::Pane;
 use serde::{Deserialize, Serialize};
-use std::os::unix::fs::FileExt;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Confirmation {
     /// The message was seen taken as a user turn.
     pub confirmed: bool,
-    /// `transcript` (the peer's Claude Code transcript) or `screen`.
+    /// `transcript` (the peer agent's own transcript) or `screen`.
     pub method: String,
     pub waited_ms: u64,
     /// Enter was pressed once more because the text was still in the input box.
@@ -38,6 +38,7 @@ pub struct Before {
 /// Wait up to `timeout` for the typed text to show up as a user turn.
 pub fn confirm(
     pane: &Pane,
+    agent: Agent,
     typed: &str,
     transcript: Option<(String, u64)>,
     before: Before,
@@ -58,7 +59,7 @@ pub fn confirm(
         state = det.map(|d| d.state).or(state);
         let in_box = det.is_some_and(|d| in_draft(d, &probe));
         let confirmed = match &transcript {
-            Some((path, from)) => transcript_has(path, *from, &probe),
+            Some((path, from)) => transcript_has(agent, path, *from, &probe),
             None => seen.as_ref().is_some_and(|o| {
                 taken_on_screen(
                     before,
@@ -105,7 +106,7 @@ pub fn taken_on_screen(before: Before, now: &Detection, visible: usize, in_box: 
     arrived && !in_box && readable && not_queued
 }
 
-fn in_draft(d: &Detection, probe: &str) -> bool {
+pub fn in_draft(d: &Detection, probe: &str) -> bool {
     d.draft
         .as_deref()
         .is_some_and(|t| despace(t).contains(probe))
@@ -166,40 +167,10 @@ fn strip_sgr(s: &str) -> String {
     out
 }
 
-/// Whether a user turn written after byte `from` of the transcript contains `probe`.
-pub fn transcript_has(path: &str, from: u64, probe: &str) -> bool {
-    let Ok(f) = std::fs::File::open(path) else {
-        return false;
-    };
-    let len = f.metadata().map(|m| m.len()).unwrap_or(0);
-    if len <= from {
-        return false;
-    }
-    let mut buf = vec![0u8; (len - from).min(64 << 20) as usize];
-    if f.read_exact_at(&mut buf, from).is_err() {
-        return false;
-    }
-    buf.split(|b| *b == b'\n').any(|line| {
-        let Ok(v) = serde_json::from_slice::<serde_json::Value>(line) else {
-            return false;
-        };
-        v["type"] == "user"
-            && user_text(&v["message"]["content"]).is_some_and(|t| despace(&t).contains(probe))
-    })
-}
-
-fn user_text(content: &serde_json::Value) -> Option<String> {
-    match content {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Array(parts) => Some(
-            parts
-                .iter()
-                .filter_map(|p| p["text"].as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
-        ),
-        _ => None,
-    }
+/// Whether a user message the agent wrote to its transcript after byte `from` contains `probe`.
+pub fn transcript_has(agent: Agent, path: &str, from: u64, probe: &str) -> bool {
+    crate::transcript::user_messages_since(agent, std::path::Path::new(path), from)
+        .is_ok_and(|(messages, _)| messages.iter().any(|m| despace(m).contains(probe)))
 }
 
 #[cfg(test)]
@@ -215,13 +186,13 @@ mod tests {
         let p = path.to_str().unwrap();
         let probe = probe("[from:gestor] take issue #14\nsecond line");
         assert!(
-            !transcript_has(p, old.len() as u64, &probe),
+            !transcript_has(Agent::Claude, p, old.len() as u64, &probe),
             "old lines do not count"
         );
         let new = "{\"type\":\"assistant\",\"message\":{\"content\":\"[from:gestor] take issue #14\"}}\n{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"[from:gestor]  take issue #14\\nsecond line\"}]}}\n";
         std::fs::write(&path, format!("{old}{new}")).unwrap();
-        assert!(transcript_has(p, old.len() as u64, &probe));
-        assert!(!transcript_has("/nonexistent", 0, &probe));
+        assert!(transcript_has(Agent::Claude, p, old.len() as u64, &probe));
+        assert!(!transcript_has(Agent::Claude, "/nonexistent", 0, &probe));
     }
 
     fn det(state: State, draft: Option<&str>) -> Detection {

@@ -47,11 +47,11 @@ pub fn respond(
         .collect::<Result<Vec<_>>>()?;
     let pane = Pane::resolve(ctx, role)?;
     let _lock = pane.lock()?;
-    if expect.is_some() {
-        open_dialog(&pane, expect)?;
+    let obs = pane.observe()?;
+    let d = &obs.detection;
+    if let Some(fp) = expect {
+        expect_dialog(&pane, d, fp)?;
     } else if !force {
-        let obs = pane.observe()?;
-        let d = &obs.detection;
         let readable = d.state != State::Unknown
             && d.agent != crate::detect::Agent::Unknown
             && !crate::guard::is_non_agent(&obs.info.command);
@@ -59,6 +59,7 @@ pub fn respond(
             let why = obs
                 .verdict
                 .refusal
+                .clone()
                 .unwrap_or_else(|| format!("sb cannot read {role}'s screen"));
             return Err(SbError::Refused {
                 reason: format!("{why}; no keys were sent"),
@@ -67,6 +68,16 @@ pub fn respond(
                 ),
             });
         }
+    }
+    let quitting = crate::agents::profile(d.agent).quitting_keys;
+    if let (false, Some(k)) = (force, keys.iter().find(|k| quitting.contains(&k.as_str()))) {
+        return Err(SbError::Refused {
+            reason: format!(
+                "{k} quits or interrupts {role}'s {} (it is not an answer to a menu); no keys were sent",
+                d.agent
+            ),
+            hint: "answer a menu with --option N --expect FP; send it anyway with --force".into(),
+        });
     }
     pane.keys(&keys)?;
     Ok(RespondReport {
@@ -181,20 +192,25 @@ fn open_menu(pane: &Pane, expect: Option<&str>) -> Result<Detection> {
 /// The screen now; with `expect`, refused unless a dialog with that fingerprint is open.
 fn open_dialog(pane: &Pane, expect: Option<&str>) -> Result<Detection> {
     let d = pane.observe()?.detection;
-    let Some(fp) = expect else {
-        return Ok(d);
-    };
-    if !d.state.is_waiting() || d.fingerprint() != fp {
-        let role = &pane.role;
-        return Err(SbError::Refused {
-            reason: format!(
-                "the dialog on {role}'s screen is not the one detected (fingerprint {fp}); it now shows: {}; nothing was sent",
-                describe(&d)
-            ),
-            hint: format!("look again with `sb detect {role}` and answer what is open now"),
-        });
+    if let Some(fp) = expect {
+        expect_dialog(pane, &d, fp)?;
     }
     Ok(d)
+}
+
+/// Refused unless `d` is an open dialog with fingerprint `fp`.
+fn expect_dialog(pane: &Pane, d: &Detection, fp: &str) -> Result<()> {
+    if d.state.is_waiting() && d.fingerprint() == fp {
+        return Ok(());
+    }
+    let role = &pane.role;
+    Err(SbError::Refused {
+        reason: format!(
+            "the dialog on {role}'s screen is not the one detected (fingerprint {fp}); it now shows: {}; nothing was sent",
+            describe(d)
+        ),
+        hint: format!("look again with `sb detect {role}` and answer what is open now"),
+    })
 }
 
 fn describe(d: &Detection) -> String {

@@ -6,8 +6,9 @@
 //! typed and then left unlogged, and a caller never sees a failure for a message that was typed.
 
 use super::Ctx;
+use crate::agents;
 use crate::clock::{new_id, now_rfc3339};
-use crate::detect::State;
+use crate::detect::{Agent, State};
 use crate::error::{Result, SbError};
 use crate::pane::{Observation, Pane};
 use crate::store::log::{Message, Outcome, append_message_with, file_len};
@@ -65,7 +66,7 @@ pub struct SendReport {
     pub bytes: usize,
     /// With --confirm: how it was checked and what was seen (null without --confirm).
     pub confirmation: Option<super::confirm::Confirmation>,
-    /// The peer's state as the guard saw it; null with --force.
+    /// The peer's state as sb saw it before typing; null when --force typed without a reading.
     pub peer_state: Option<State>,
     /// The message was typed but its outcome record could not be written (e.g. a full disk):
     /// the logs show it as `sending`. Null normally.
@@ -136,7 +137,7 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         break (outcome, Some(lock));
     };
     msg.ts = now_rfc3339();
-    let seen = match seen {
+    let (seen, submitted) = match seen {
         Ok(seen) => seen,
         Err(e) => {
             let e = match (e, p.when_ready) {
@@ -153,7 +154,11 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         }
     };
     msg.delivered = true;
-    msg.submitted = p.submit;
+    msg.submitted = submitted;
+    if p.submit && !submitted {
+        msg.error =
+            Some("Enter was taken as a newline: the text sits in the peer's input box".into());
+    }
     msg.outcome = Some(Outcome::Delivered);
     // The text is in the peer's pane now: a failure to log the outcome must not look like a
     // failed send (a caller would send it again). The write-ahead record already names it.
@@ -178,8 +183,10 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         log_warning,
     };
     if let (Some(timeout), true) = (p.confirm, p.submit) {
+        let agent = seen.as_ref().map_or(Agent::Unknown, |o| o.detection.agent);
         report.confirmation = Some(super::confirm::confirm(
             &pane,
+            agent,
             &typed,
             transcript_start,
             before,
@@ -189,25 +196,50 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     Ok(report)
 }
 
-/// One try under the pane lock: read the screen, ask the guard, paste. Returns what was seen
-/// (nothing with --force).
-fn attempt(pane: &Pane, p: &SendParams, typed: &str) -> Result<Option<Observation>> {
-    let seen = if p.force {
-        // No screen to read: the paste checks the server and the pane in its own tmux call.
-        None
-    } else {
-        let obs = pane.observe()?;
-        if let Some(reason) = &obs.verdict.refusal {
-            return Err(SbError::Refused {
-                reason: reason.clone(),
-                hint: obs.verdict.hint.clone().unwrap_or_default(),
-            });
+/// One try under the pane lock: read the screen, ask the guard, paste and submit as the
+/// agent's profile says. Returns what was seen (nothing when --force could not read the pane)
+/// and whether the message was submitted.
+fn attempt(pane: &Pane, p: &SendParams, typed: &str) -> Result<(Option<Observation>, bool)> {
+    let seen = match pane.observe() {
+        Ok(obs) => {
+            if let (false, Some(reason)) = (p.force, &obs.verdict.refusal) {
+                return Err(SbError::Refused {
+                    reason: reason.clone(),
+                    hint: obs.verdict.hint.clone().unwrap_or_default(),
+                });
+            }
+            Some(obs)
         }
-        Some(obs)
+        // --force types without a reading; the paste itself re-checks the pane.
+        Err(_) if p.force => None,
+        Err(e) => return Err(e),
     };
-    pane.paste(typed, p.submit, p.settle_ms)?;
-    Ok(seen)
+    let profile = agents::profile(seen.as_ref().map_or(Agent::Unknown, |o| o.detection.agent));
+    let pause = p.settle_ms.max(profile.submit_pause_ms);
+    pane.paste(typed, p.submit, pause)?;
+    let submitted = p.submit && (!profile.check_submit || check_submitted(pane, typed)?);
+    Ok((seen, submitted))
 }
+
+/// For an agent that may take Enter as a newline (Gemini under load): look again, and if the
+/// text still sits in the box (and nothing else is open) press Enter once more. False when it is
+/// still there after that: the message is typed but not submitted.
+fn check_submitted(pane: &Pane, typed: &str) -> Result<bool> {
+    let probe = super::confirm::probe(typed);
+    let stuck = || -> Result<bool> {
+        std::thread::sleep(SUBMIT_CHECK);
+        let d = pane.observe()?.detection;
+        Ok(matches!(d.state, State::Idle | State::Busy) && super::confirm::in_draft(&d, &probe))
+    };
+    if !stuck()? {
+        return Ok(true);
+    }
+    pane.keys(&["Enter".to_string()])?;
+    Ok(!stuck()?)
+}
+
+/// How long after Enter the box is looked at again.
+const SUBMIT_CHECK: Duration = Duration::from_millis(300);
 
 /// A slash command the agent runs (`/clear`, `/compact keep tests`): `/name` at the very start,
 /// followed by a space or the end of the first line, where the name has no further `/` (so

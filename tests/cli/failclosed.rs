@@ -501,3 +501,79 @@ fn spawn_sb(env: &TestEnv, args: &[&str]) -> std::process::Child {
         .spawn()
         .unwrap()
 }
+
+fn agent_fixture(agent: &str, name: &str) -> String {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/screens")
+        .join(agent)
+        .join(format!("{name}.txt"));
+    std::fs::read_to_string(p).unwrap()
+}
+
+#[test]
+fn a_busy_codex_is_not_typed_into_and_c_c_needs_force() {
+    let env = TestEnv::new();
+    let dev = FakeAgent::with_screen(
+        &env,
+        "dev",
+        &agent_fixture("codex", "14-busy-working-thinking"),
+    );
+    let out = env.run(&["send", "dev", "one more thing"]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("abandons the request"),
+        "{}",
+        stderr(&out)
+    );
+    dev.draw(&agent_fixture("codex", "07-idle-after-reply"));
+    assert!(wait_for(Duration::from_secs(5), || {
+        env.run(&["send", "dev", "now"]).status.success()
+    }));
+    // One C-c on an empty Codex prompt quits Codex: not without --force.
+    let before = dev.bytes().len();
+    let out = env.run(&["respond", "dev", "C-c"]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("quits or interrupts"),
+        "{}",
+        stderr(&out)
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(dev.bytes().len(), before);
+    assert!(
+        env.run(&["respond", "dev", "C-c", "--force"])
+            .status
+            .success()
+    );
+    assert!(wait_for(Duration::from_secs(5), || dev.bytes().len() == before + 1));
+}
+
+#[test]
+fn a_gemini_send_pauses_before_enter_and_reports_an_enter_taken_as_a_newline() {
+    let env = TestEnv::new();
+    let dev = FakeAgent::with_screen(&env, "dev", &agent_fixture("gemini", "06-idle-after-reply"));
+    // The agent shows the pasted text left in its box, as Gemini does when Enter becomes a newline.
+    let stuck = agent_fixture("gemini", "05-idle-draft-typed");
+    let swapper = {
+        let (record, screen) = (dev.record.clone(), dev.screen.clone());
+        std::thread::spawn(move || {
+            wait_for(Duration::from_secs(20), || {
+                std::fs::read(&record).is_ok_and(|b| b.windows(6).any(|w| w == b"\x1b[201~"))
+            });
+            let tmp = screen.with_extension("tmp3");
+            std::fs::write(&tmp, stuck).unwrap();
+            std::fs::rename(&tmp, &screen).unwrap();
+        })
+    };
+    let out = env.run(&["send", "dev", "--no-tag", "--json", "hello there SCN_TEXT"]);
+    swapper.join().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["delivered"], true, "{v}");
+    assert_eq!(v["submitted"], false, "never reported as submitted: {v}");
+    assert!(v["error"].as_str().unwrap().contains("newline"), "{v}");
+    let enters = dev.bytes().iter().filter(|b| **b == b'\r').count();
+    assert_eq!(enters, 2, "Enter, then once more");
+    let log = env.log("conversation.jsonl");
+    assert_eq!(log[0]["submitted"], false);
+}
