@@ -339,35 +339,51 @@ impl Tmux {
     }
 }
 
+/// What a failed tmux call's stderr means. tmux's own words are the only account of why a call
+/// failed; this table reads them here, once, into an [`Error`], and nothing else in sb looks at
+/// error text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stderr {
+    ServerLost,
+    NoServer,
+    NoPane,
+}
+
+/// tmux 3.x messages, matched as substrings, first match wins.
+const TMUX_STDERR: &[(&str, Stderr)] = &[
+    // the server died while this command ran (killed, crashed, or the last session ended)
+    ("server exited unexpectedly", Stderr::ServerLost),
+    ("lost server", Stderr::ServerLost),
+    ("no server running", Stderr::NoServer),
+    ("error connecting to", Stderr::NoServer),
+    ("No such file or directory", Stderr::NoServer),
+    ("can't find pane", Stderr::NoPane),
+    ("can't find window", Stderr::NoPane),
+    ("can't find session", Stderr::NoPane),
+];
+
+fn classify_stderr(err: &str) -> Option<Stderr> {
+    TMUX_STDERR
+        .iter()
+        .find(|(words, _)| err.contains(words))
+        .map(|(_, kind)| *kind)
+}
+
 fn check(out: crate::process::Output) -> Result<String> {
     if out.status.success() {
         return Ok(String::from_utf8_lossy(&out.stdout).into_owned());
     }
-    // tmux's own stderr is the only word on why it failed; it is read here, once, into a type.
     let err = String::from_utf8_lossy(&out.stderr).trim().to_string();
-    if err.contains("server exited unexpectedly") || err.contains("lost server") {
-        return Err(Error::ServerLost);
-    }
-    if err.contains("no server running")
-        || err.contains("error connecting to")
-        || err.contains("No such file or directory")
-    {
+    match classify_stderr(&err) {
+        Some(Stderr::ServerLost) => Err(Error::ServerLost),
         // The socket is filled in by `Tmux::run`, which knows it.
-        return Err(Error::NoServer {
+        Some(Stderr::NoServer) => Err(Error::NoServer {
             socket: String::new(),
-        });
+        }),
+        Some(Stderr::NoPane) => Err(Error::NoPane(err)),
+        None if err.is_empty() => Err(Error::Failed(format!("exit status {}", out.status))),
+        None => Err(Error::Failed(err)),
     }
-    if err.contains("can't find pane")
-        || err.contains("can't find window")
-        || err.contains("can't find session")
-    {
-        return Err(Error::NoPane(err));
-    }
-    Err(Error::Failed(if err.is_empty() {
-        format!("exit status {}", out.status)
-    } else {
-        err
-    }))
 }
 
 fn no_pane(e: Error, pane: &str) -> Error {
@@ -523,4 +539,39 @@ fn spawn_args(spawn: &Spawn) -> Vec<String> {
     }
     a.push(spawn.command.clone());
     a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PaneInfo, Stderr, classify_stderr};
+
+    #[test]
+    fn tmux_messages_map_to_kinds() {
+        assert_eq!(
+            classify_stderr("no server running on /tmp/x"),
+            Some(Stderr::NoServer)
+        );
+        assert_eq!(
+            classify_stderr("error connecting to /tmp/s (No such file or directory)"),
+            Some(Stderr::NoServer)
+        );
+        assert_eq!(classify_stderr("can't find pane: %9"), Some(Stderr::NoPane));
+        assert_eq!(
+            classify_stderr("server exited unexpectedly"),
+            Some(Stderr::ServerLost)
+        );
+        assert_eq!(classify_stderr("unknown command: foo"), None);
+    }
+
+    #[test]
+    fn pane_facts_parse_with_tabs_in_the_title_and_non_ascii_names() {
+        let i = PaneInfo::parse("%3\t42\tséssion ✓\t1\t/srv/prøj\tclaude\t0\t77\ttitle\twith tab")
+            .unwrap();
+        assert_eq!((i.pane.as_str(), i.server_pid, i.pane_pid), ("%3", 42, 77));
+        assert_eq!(i.session, "séssion ✓");
+        assert_eq!(i.cwd, "/srv/prøj");
+        assert_eq!(i.title, "title\twith tab");
+        // tmux in a POSIX locale without -u prints `_` for each tab: not parsed as pane facts.
+        assert!(PaneInfo::parse("%3_42_s_1_/x_claude_0_77_t").is_none());
+    }
 }

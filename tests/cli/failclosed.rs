@@ -577,3 +577,34 @@ fn a_gemini_send_pauses_before_enter_and_reports_an_enter_taken_as_a_newline() {
     let log = env.log("conversation.jsonl");
     assert_eq!(log[0]["submitted"], false);
 }
+
+#[test]
+fn raw_key_respond_takes_the_pane_lock() {
+    let env = TestEnv::new();
+    let dev = FakeAgent::with_screen(&env, "dev", &fixture(MENU));
+    let reg: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.state.join("registry.json")).unwrap()).unwrap();
+    let lock = env.state.join(format!(
+        "locks/pane-{}-{}.lock",
+        reg["roles"]["dev"]["server_pid"],
+        dev.pane.trim_start_matches('%')
+    ));
+    std::fs::create_dir_all(lock.parent().unwrap()).unwrap();
+    // Another writer (a send, a respond) holds the pane for 1.5 s.
+    let mut holder = std::process::Command::new("flock")
+        .arg(&lock)
+        .args(["sleep", "1.5"])
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let start = std::time::Instant::now();
+    let out = env.run(&["respond", "dev", "Down"]);
+    let waited = start.elapsed();
+    holder.wait().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        waited >= Duration::from_millis(900),
+        "respond typed while the pane was locked ({waited:?})"
+    );
+    assert_eq!(dev.wait_inputs(1), vec![Input::Text("\x1b[B".into())]);
+}

@@ -8,6 +8,7 @@ mod generated;
 mod guard;
 mod hook;
 mod json;
+mod locale;
 mod mcp;
 mod readme;
 mod reliability;
