@@ -219,6 +219,22 @@ def d_setup(s):
               "sb setup lost the existing settings")
 
 
+def d_mcp(s):
+    """The agent started the MCP server `sb setup --agent` registered (`<sb> mcp`, with its HOME;
+    Codex starts it from its background daemon)."""
+    def running():
+        return [c for c in s.session.commands() if len(c) >= 2 and c[-1] == "mcp"
+                and os.path.basename(c[-2]) == "sb"]
+    try:
+        found = h.wait_until(running, 15, 0.5, "an sb mcp process")
+    except h.Timeout:
+        raise Fail("no `sb mcp` process runs with the session's HOME: %s" % s.session.commands())
+    if s.agent == "gemini":
+        check("[end of server instructions]" in json.dumps(s.first_turn.get("body") or {}),
+              "sb's server instructions are not in Gemini's context")
+    return " ".join(found[0])[-60:]
+
+
 def d_brief_startup(s):
     e = s.first_turn
     check(e is not None, "the first turn was not found (a1 failed?)")
@@ -273,14 +289,16 @@ def x_exited(s):
     check(rc == 0, "sb send /quit exited %d: %s" % (rc, err.strip()))
     a.wait_screen(a.exited, 20, "the shell prompt after /quit")
     marker = os.path.join(s.env.dir, "%s-exited-marker" % s.agent)
+    rc0, _, _, det = s.sb("detect", s.role, json_out=True)
+    seen = (det or {}).get("state", "exit %d" % rc0)
     # the tag prefix is not a command: "; touch" runs in a shell whatever comes before it
     rc, out, err, js = s.send("; touch %s" % marker)
     time.sleep(1.0)
     ran = os.path.exists(marker)
-    check(rc in (4, 6), "sb send to an exited %s exited %d (want 6 or 4)%s" % (
-        s.agent, rc, "; the shell ran the text" if ran else ""))
+    check(rc in (4, 6), "sb send to an exited %s (sb detect: %s) exited %d (want 6 or 4)%s" % (
+        s.agent, seen, rc, "; the shell ran the text" if ran else ""))
     check(not ran, "the shell ran the text")
-    return "exit %d" % rc
+    return "exit %d (sb detect: %s)" % (rc, seen)
 
 
 GROUPS = {
@@ -288,7 +306,8 @@ GROUPS = {
           ("a2 send 3 lines -> one user turn, exact", a_three_lines),
           ("a3 send 20 KB -> one user turn, exact", a_20k)],
     "d": [("d0 sb setup --agent wires hooks + MCP", d_setup),
-          ("d1 briefing reaches the model at startup", d_brief_startup)],
+          ("d1 briefing reaches the model at startup", d_brief_startup),
+          ("m1 the agent runs sb mcp (session-bridge)", d_mcp)],
     "c": [("c1 command approval: detect waiting_select with options", c_approval_detect),
           ("c2 send refuses the open approval (exit 6), command not run", c_approval_guard),
           ("c3 respond --option N --expect FP approves, command runs", c_approval_respond),
@@ -299,7 +318,7 @@ GROUPS = {
 }
 ORDER = "adcfex"
 NEEDS = {c_approval_guard: c_approval_detect, c_approval_respond: c_approval_detect,
-         d_brief_startup: a_short}
+         d_brief_startup: a_short, d_mcp: a_short}
 
 
 def accept_hook_trust(a, timeout=45):
