@@ -76,8 +76,9 @@ fn marks(s: &Screen, i: usize) -> bool {
 
 /// Most rows a draft may span in the composer.
 const MAX_DRAFT_ROWS: usize = 60;
-/// Most non-blank rows under the composer (its footer: model · cwd, key hints, a warning).
-const MAX_FOOTER_ROWS: usize = 4;
+/// Most non-blank rows under the composer (its footer: model · cwd · title, key hints, a warning;
+/// a narrow pane wraps them).
+const MAX_FOOTER_ROWS: usize = 10;
 
 /// Classifies a parsed screen with Codex CLI's rules.
 pub fn classify(s: &Screen, title: Option<&str>, agent: Agent) -> Detection {
@@ -110,8 +111,10 @@ fn find_composer(s: &Screen) -> Option<usize> {
         .map(|i| &s.rows[i])
         .filter(|r| !r.is_blank())
         .collect();
-    // A killed Codex leaves its frame with the shell's prompt glued on the last row.
-    let glued = layout::last_nonblank(s).is_some_and(|i| ends_with_shell_prompt(&s.rows[i].text));
+    // A killed Codex leaves its frame with the shell's prompt glued on where the cursor was (the
+    // composer or a row under it). A draft that ends like a prompt (`costs 5$`) reads as unknown
+    // too, which refuses delivery just as a draft does.
+    let glued = (p..n).any(|i| ends_with_shell_prompt(&s.rows[i].text));
     let ok = !glued
         && end - p <= MAX_DRAFT_ROWS
         && rest.len() <= MAX_FOOTER_ROWS

@@ -62,8 +62,9 @@ pub const AGENT: AgentRules = AgentRules {
 /// Rows above the prompt row in which the input box's rule sits (the mode line between).
 const RULE_ABOVE: usize = 3;
 /// Most non-blank rows under the input box: the footer (workspace, sandbox, model; it wraps when
-/// narrow) and the completion list shown while a `/command` or `@path` is typed.
-const MAX_FOOTER_ROWS: usize = 20;
+/// narrow) and the completion list shown while a `/command` or `@path` is typed (descriptions
+/// wrap when narrow). Echoed messages never count as the input box (no rule above them).
+const MAX_FOOTER_ROWS: usize = 40;
 /// Rows above the rule searched for the spinner line.
 const STATUS_ROWS: usize = 4;
 /// Rows indented at least this far above the rule are hints (`? for shortcuts`), not messages.
@@ -116,8 +117,9 @@ fn find_input(s: &Screen) -> Option<(usize, usize)> {
         .map(|i| &s.rows[i])
         .filter(|r| !r.is_blank())
         .collect();
-    // A killed Gemini leaves its frame with the shell's prompt glued on the last row.
-    let glued = rest.last().is_some_and(|r| ends_with_shell_prompt(&r.text));
+    // A killed Gemini leaves its frame with the shell's prompt glued on where the cursor was (the
+    // input row, the rows under it); a draft that ends like a prompt reads as unknown too.
+    let glued = (p..n).any(|i| ends_with_shell_prompt(&s.rows[i].text));
     let ok = !glued && rest.len() <= MAX_FOOTER_ROWS && rest.iter().all(|r| r.indent() >= 1);
     ok.then_some((rule, p))
 }
@@ -159,15 +161,6 @@ fn read_draft(s: &Screen, p: usize) -> Option<String> {
 fn with_input(s: &Screen, rule: usize, p: usize, agent: Agent) -> Detection {
     let r = &RULES;
     let draft = read_draft(s, p);
-    // A killed Gemini leaves its frame with the shell prompt glued to the draft.
-    if draft.as_deref().is_some_and(|d| d.ends_with('$')) {
-        return Detection::new(
-            State::Unknown,
-            agent,
-            "gemini.shell_prompt_on_input",
-            Some(s.rows[p].trimmed()),
-        );
-    }
     let status = (0..rule)
         .rev()
         .filter(|&i| !s.rows[i].is_blank())

@@ -288,13 +288,26 @@ fn pane_80x24_plain() {
     };
     run("80x24", |f, t, styled| {
         (!styled && fits(f)).then(|| {
-            let t = reflow(t, 80);
+            let mut t = reflow(t, 80);
+            if f.name.starts_with("codex/") {
+                // Codex's history is top-anchored: a shorter pane loses the empty rows between
+                // the history and the composer first.
+                while t.contains("\n\n\n\n") {
+                    t = t.replace("\n\n\n\n", "\n\n\n");
+                }
+            }
+            let shown = tail(&t, 24);
             // Codex pins the running turn's message at the top row when its reply scrolls
-            // (fixtures 13, 14, 16, 25 show it): a shorter pane keeps that row.
-            let sticky = t.lines().next().filter(|l| l.starts_with("› "));
-            match sticky {
-                Some(row) if f.name.starts_with("codex/") => format!("{row}\n{}", tail(&t, 23)),
-                _ => tail(&t, 24),
+            // (fixtures 13, 14, 16, 25 show it): the last message above the composer stays.
+            let lines: Vec<&str> = t.lines().collect();
+            let cut = lines.len().saturating_sub(24);
+            let composer = lines.iter().rposition(|l| l.starts_with("› "));
+            let echo = composer.and_then(|c| lines[..c].iter().rposition(|l| l.starts_with("› ")));
+            match echo {
+                Some(e) if f.name.starts_with("codex/") && e < cut => {
+                    format!("{}\n{}", lines[e], tail(&t, 23))
+                }
+                _ => shown,
             }
         })
     });
