@@ -274,7 +274,8 @@ def f_confirm(s):
     rc, out, err, js = s.send("confirm me MARK-f1", "--confirm=20s")
     check(js is not None, "send --confirm exited %d: %s" % (rc, err.strip()))
     c = js.get("confirmation") or {}
-    check(rc == 0 and js.get("submitted_confirmed") is True, "not confirmed (exit %d): %s" % (rc, json.dumps(js)[:400]))
+    check(rc == 0 and js.get("submitted_confirmed") is True, "not confirmed (exit %d): confirmation %s" % (
+        rc, json.dumps(c)))
     check(c.get("method") == "transcript", "confirmed by %r, not by the transcript" % c.get("method"))
     s.session.wait_idle(20)
     return "after %s ms" % c.get("waited_ms")
