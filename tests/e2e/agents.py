@@ -188,6 +188,21 @@ def c_approval_respond(s):
     return "option %d" % yes
 
 
+def c_busy(s):
+    """While a reply streams slowly (SB_SLOW), `sb detect` says busy; afterwards idle. Codex draws no
+    busy line while text streams (AGENTS.md): the reply is paced so the check looks mid-stream."""
+    a = s.session
+    n0 = len(s.turns())
+    s.send_ok("take your time MARK-c0 SB_SLOW:8")
+    s.wait_turn_with("MARK-c0", n0, 20)
+    time.sleep(2.0)
+    d = s.detect(s.role)
+    check(d.get("state") == "busy", "state %r while the reply streams (want busy)\nscreen:\n%s"
+          % (d.get("state"), a.screen()))
+    a.wait_idle(30)
+    s.wait_state(s.role, ["idle"], 10)
+
+
 def c_prose(s):
     a = s.session
     s.send_ok("anything unclear? MARK-c4 SB_QUESTION")
@@ -309,7 +324,8 @@ GROUPS = {
     "d": [("d0 sb setup --agent wires hooks + MCP", d_setup),
           ("d1 briefing reaches the model at startup", d_brief_startup),
           ("m1 the agent runs sb mcp (session-bridge)", d_mcp)],
-    "c": [("c1 command approval: detect waiting_select with options", c_approval_detect),
+    "c": [("c0 busy while a reply streams, idle after", c_busy),
+          ("c1 command approval: detect waiting_select with options", c_approval_detect),
           ("c2 send refuses the open approval (exit 6), command not run", c_approval_guard),
           ("c3 respond --option N --expect FP approves, command runs", c_approval_respond),
           ("c4 prose question -> waiting_text", c_prose)],
