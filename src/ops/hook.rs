@@ -144,6 +144,9 @@ pub fn before_agent(
     let Some(sid) = clean(&input.session_id) else {
         return Ok(None);
     };
+    if !state.root().is_dir() {
+        return Ok(None); // nothing registered yet; taking the lock would create the directory
+    }
     let path = state.root().join(BRIEFED_FILE);
     let lock = FileLock::acquire_within(&state.lock_path("briefed"), LOCK_BUDGET)?;
     let mut briefed = read_briefed(&path);

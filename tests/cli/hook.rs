@@ -289,6 +289,18 @@ fn before_agent_briefs_each_session_on_its_first_prompt_only() {
         .output()
         .unwrap();
     assert_silent(&out, "no session id");
+    // Without a state dir (nothing registered on this machine): silent, and nothing is created.
+    let fresh = env.dir.path().join("no-state-yet");
+    let out = env
+        .sb()
+        .env("TMUX_PANE", &dev.pane)
+        .env("SESSION_BRIDGE_DIR", &fresh)
+        .args(["hook", "before-agent"])
+        .write_stdin(r#"{"session_id":"x","hook_event_name":"BeforeAgent"}"#)
+        .output()
+        .unwrap();
+    assert_silent(&out, "no state dir");
+    assert!(!fresh.exists());
     // A session briefed while no prompt was saved is briefed once one is.
     let bare = env.role("bare");
     assert_silent(&before_agent(&env, &bare.pane, "b-1"), "no prompt saved");

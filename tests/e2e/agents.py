@@ -185,6 +185,21 @@ def c_approval_respond(s):
     return "option %d" % yes
 
 
+def c_busy(s):
+    """While a reply streams slowly (SB_SLOW), `sb detect` says busy; afterwards idle. Codex draws no
+    busy line while text streams (AGENTS.md): the reply is paced so the check looks mid-stream."""
+    a = s.session
+    n0 = len(s.turns())
+    s.send_ok("take your time MARK-c0 SB_SLOW:8")
+    s.wait_turn_with("MARK-c0", n0, 20)
+    time.sleep(2.0)
+    d = s.detect(s.role)
+    check(d.get("state") == "busy", "state %r while the reply streams (want busy)\nscreen:\n%s"
+          % (d.get("state"), a.screen()))
+    a.wait_idle(30)
+    s.wait_state(s.role, ["idle"], 10)
+
+
 def c_prose(s):
     a = s.session
     s.send_ok("anything unclear? MARK-c4 SB_QUESTION")
@@ -214,6 +229,22 @@ def d_setup(s):
         check("session-bridge" in (st.get("mcpServers") or {}), "no MCP server in settings.json")
         check(st.get("security", {}).get("auth", {}).get("selectedType") == "gemini-api-key",
               "sb setup lost the existing settings")
+
+
+def d_mcp(s):
+    """The agent started the MCP server `sb setup --agent` registered (`<sb> mcp`, with its HOME;
+    Codex starts it from its background daemon)."""
+    def running():
+        return [c for c in s.session.commands() if len(c) >= 2 and c[-1] == "mcp"
+                and os.path.basename(c[-2]) == "sb"]
+    try:
+        found = h.wait_until(running, 15, 0.5, "an sb mcp process")
+    except h.Timeout:
+        raise Fail("no `sb mcp` process runs with the session's HOME: %s" % s.session.commands())
+    if s.agent == "gemini":
+        check("[end of server instructions]" in json.dumps(s.first_turn.get("body") or {}),
+              "sb's server instructions are not in Gemini's context")
+    return " ".join(found[0])[-60:]
 
 
 def d_brief_startup(s):
@@ -255,7 +286,8 @@ def f_confirm(s):
     rc, out, err, js = s.send("confirm me MARK-f1", "--confirm=20s")
     check(js is not None, "send --confirm exited %d: %s" % (rc, err.strip()))
     c = js.get("confirmation") or {}
-    check(rc == 0 and (js.get("confirmation") or {}).get("confirmed") is True, "not confirmed (exit %d): %s" % (rc, json.dumps(js)[:400]))
+    check(rc == 0 and c.get("confirmed") is True, "not confirmed (exit %d): confirmation %s" % (
+        rc, json.dumps(c)))
     check(c.get("method") == "transcript", "confirmed by %r, not by the transcript" % c.get("method"))
     s.session.wait_idle(20)
     return "after %s ms" % c.get("waited_ms")
@@ -270,14 +302,16 @@ def x_exited(s):
     check(rc == 0, "sb send /quit exited %d: %s" % (rc, err.strip()))
     a.wait_screen(a.exited, 20, "the shell prompt after /quit")
     marker = os.path.join(s.env.dir, "%s-exited-marker" % s.agent)
+    rc0, _, _, det = s.sb("detect", s.role, json_out=True)
+    seen = (det or {}).get("state", "exit %d" % rc0)
     # the tag prefix is not a command: "; touch" runs in a shell whatever comes before it
     rc, out, err, js = s.send("; touch %s" % marker)
     time.sleep(1.0)
     ran = os.path.exists(marker)
-    check(rc in (4, 6), "sb send to an exited %s exited %d (want 6 or 4)%s" % (
-        s.agent, rc, "; the shell ran the text" if ran else ""))
+    check(rc in (4, 6), "sb send to an exited %s (sb detect: %s) exited %d (want 6 or 4)%s" % (
+        s.agent, seen, rc, "; the shell ran the text" if ran else ""))
     check(not ran, "the shell ran the text")
-    return "exit %d" % rc
+    return "exit %d (sb detect: %s)" % (rc, seen)
 
 
 GROUPS = {
@@ -285,8 +319,10 @@ GROUPS = {
           ("a2 send 3 lines -> one user turn, exact", a_three_lines),
           ("a3 send 20 KB -> one user turn, exact", a_20k)],
     "d": [("d0 sb setup --agent wires hooks + MCP", d_setup),
-          ("d1 briefing reaches the model at startup", d_brief_startup)],
-    "c": [("c1 command approval: detect waiting_select with options", c_approval_detect),
+          ("d1 briefing reaches the model at startup", d_brief_startup),
+          ("m1 the agent runs sb mcp (session-bridge)", d_mcp)],
+    "c": [("c0 busy while a reply streams, idle after", c_busy),
+          ("c1 command approval: detect waiting_select with options", c_approval_detect),
           ("c2 send refuses the open approval (exit 6), command not run", c_approval_guard),
           ("c3 respond --option N --expect FP approves, command runs", c_approval_respond),
           ("c4 prose question -> waiting_text", c_prose)],
@@ -296,7 +332,7 @@ GROUPS = {
 }
 ORDER = "adcfex"
 NEEDS = {c_approval_guard: c_approval_detect, c_approval_respond: c_approval_detect,
-         d_brief_startup: a_short}
+         d_brief_startup: a_short, d_mcp: a_short}
 
 
 def accept_hook_trust(a, timeout=45):

@@ -330,6 +330,17 @@ class Agent:
                 pass
         return out
 
+    def commands(self):
+        """argv of every live process of this session (see own_pids)."""
+        out = []
+        for p in self.own_pids():
+            try:
+                with open("/proc/%d/cmdline" % p, "rb") as f:
+                    out.append([a.decode(errors="replace") for a in f.read().split(b"\0") if a])
+            except OSError:
+                pass
+        return out
+
     def kill(self, grace=3.0):
         """After the tmux server is gone: end every process of this session, the daemon too."""
         pids = self.own_pids()
