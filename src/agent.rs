@@ -216,13 +216,13 @@ impl RawMode {
         // SAFETY: termios calls on fd 0 with a zeroed struct filled by tcgetattr.
         unsafe {
             let mut t: libc::termios = std::mem::zeroed();
-            if libc::tcgetattr(0, &mut t) != 0 {
+            if libc::tcgetattr(0, &raw mut t) != 0 {
                 return RawMode(None);
             }
             let saved = t;
-            libc::cfmakeraw(&mut t);
+            libc::cfmakeraw(&raw mut t);
             t.c_oflag |= libc::OPOST | libc::ONLCR;
-            libc::tcsetattr(0, libc::TCSANOW, &t);
+            libc::tcsetattr(0, libc::TCSANOW, &raw const t);
             RawMode(Some(saved))
         }
     }
@@ -232,7 +232,7 @@ impl Drop for RawMode {
     fn drop(&mut self) {
         if let Some(t) = self.0 {
             // SAFETY: restoring the attributes read in enable().
-            unsafe { libc::tcsetattr(0, libc::TCSANOW, &t) };
+            unsafe { libc::tcsetattr(0, libc::TCSANOW, &raw const t) };
         }
     }
 }

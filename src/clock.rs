@@ -97,7 +97,7 @@ pub fn local(t: SystemTime) -> Civil {
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     // SAFETY: both pointers are valid for the duration of the call and do not alias;
     // localtime_r is the re-entrant form and writes only into `tm`.
-    let ok = unsafe { !libc::localtime_r(&secs, &mut tm).is_null() };
+    let ok = unsafe { !libc::localtime_r(&raw const secs, &raw mut tm).is_null() };
     if !ok {
         return utc(t);
     }

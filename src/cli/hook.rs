@@ -90,7 +90,13 @@ fn read_stdin_bounded(budget: Duration, cap: usize) -> Vec<u8> {
             revents: 0,
         };
         // SAFETY: one valid pollfd, for the duration of the call.
-        let n = unsafe { libc::poll(&mut pfd, 1, left.as_millis().min(i32::MAX as u128) as i32) };
+        let n = unsafe {
+            libc::poll(
+                &raw mut pfd,
+                1,
+                left.as_millis().min(i32::MAX as u128) as i32,
+            )
+        };
         if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
             continue;
         }

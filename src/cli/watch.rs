@@ -129,7 +129,7 @@ fn exit_when_stdout_closes() {
                 revents: 0,
             };
             // SAFETY: one valid pollfd, count 1; poll only writes its `revents`.
-            let n = unsafe { libc::poll(&mut fd, 1, 200) };
+            let n = unsafe { libc::poll(&raw mut fd, 1, 200) };
             if n > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
                 std::process::exit(0);
             }

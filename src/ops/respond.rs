@@ -296,10 +296,10 @@ pub fn parse_key(token: &str) -> Result<String> {
         for pre in prefixes {
             if let Some(rest) = lower.strip_prefix(pre) {
                 let mut cs = rest.chars();
-                if let (Some(c), None) = (cs.next(), cs.next()) {
-                    if c.is_ascii_graphic() {
-                        return Ok(format!("{tmux}{c}"));
-                    }
+                if let (Some(c), None) = (cs.next(), cs.next())
+                    && c.is_ascii_graphic()
+                {
+                    return Ok(format!("{tmux}{c}"));
                 }
             }
         }

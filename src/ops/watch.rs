@@ -121,16 +121,16 @@ impl Watcher {
         }
         if let (State::Busy, Some(since), Some(limit)) =
             (d.state, seen.busy_since, self.stall_after)
+            && !seen.stalled_reported
+            && now.duration_since(since) >= limit
         {
-            if !seen.stalled_reported && now.duration_since(since) >= limit {
-                seen.stalled_reported = true;
-                step.events
-                    .push(event(role, EventKind::Stalled, Some(State::Busy), d, None));
-                step.notice = Some(format!(
-                    "[sb watch] {role} has been busy for over {}s; look with `sb peek {role}`, interrupt with `sb respond {role} Escape`",
-                    limit.as_secs()
-                ));
-            }
+            seen.stalled_reported = true;
+            step.events
+                .push(event(role, EventKind::Stalled, Some(State::Busy), d, None));
+            step.notice = Some(format!(
+                "[sb watch] {role} has been busy for over {}s; look with `sb peek {role}`, interrupt with `sb respond {role} Escape`",
+                limit.as_secs()
+            ));
         }
         step
     }

@@ -62,7 +62,7 @@ fn reliability_sigkill_during_appends_never_corrupts_written_lines() {
             .collect();
         killed += handles
             .into_iter()
-            .map(|h| h.join().unwrap() as usize)
+            .map(|h| usize::from(h.join().unwrap()))
             .sum::<usize>();
         // After every round: lines written before are unchanged, every complete line parses.
         for (path, before) in [(&conv, &before_conv), (&mbox, &before_mbox)] {
@@ -221,7 +221,10 @@ fn reliability_registry_and_prompts_are_always_whole_while_writers_are_killed() 
             ]),
             _ => c.args(["send", "dev", "--force", "--no-submit", "touch"]),
         };
-        killed += kill_after(c, Duration::from_micros(rng.below(40_000) as u64)) as usize;
+        killed += usize::from(kill_after(
+            c,
+            Duration::from_micros(rng.below(40_000) as u64),
+        ));
     }
     stop.store(true, Ordering::Relaxed);
     let reads = reader.join().expect("the reader always saw whole files");

@@ -47,7 +47,7 @@ fn reliability_load_16_senders_4_panes_with_concurrent_readers() {
                 let mut runs = 0usize;
                 while !stop.load(Ordering::Relaxed) {
                     let mut c = sb_at(&at);
-                    if runs % 2 == 0 {
+                    if runs.is_multiple_of(2) {
                         c.args(["history", "--limit", "30", "--jsonl"]);
                     } else {
                         c.args([

@@ -194,7 +194,10 @@ fn pastes(inputs: &[Input]) -> Vec<String> {
 
 /// Assert the inputs are (paste, Enter) pairs and nothing else; return the pastes.
 fn paste_enter_pairs(inputs: &[Input], who: &str) -> Vec<String> {
-    assert!(inputs.len() % 2 == 0, "{who}: odd number of inputs");
+    assert!(
+        inputs.len().is_multiple_of(2),
+        "{who}: odd number of inputs"
+    );
     inputs
         .chunks(2)
         .map(|pair| match pair {
