@@ -1,4 +1,4 @@
-//! `SbError`: every failure sb reports, its stable exit code (DESIGN.md §5) and `kind()` name.
+//! `SbError`: every failure sb reports, its stable exit code (docs/ARCHITECTURE.md, Exit codes and errors) and `kind()` name.
 
 use std::path::PathBuf;
 

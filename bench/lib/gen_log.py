@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write a state dir holding an N-message conversation in sb's documented format (DESIGN.md §2).
+"""Write a state dir holding an N-message conversation in sb's documented format (docs/ARCHITECTURE.md, State dir).
 
 usage: gen_log.py STATE_DIR N
 

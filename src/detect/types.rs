@@ -1,6 +1,6 @@
 //! The classifier's result types: `State`, `Agent`, `MenuOption`, `Evidence`, `Detection`.
 //!
-//! These are part of the JSON contract (DESIGN.md §4): field names and the snake_case spelling of
+//! These are part of the JSON contract (docs/ARCHITECTURE.md, The classifier): field names and the snake_case spelling of
 //! the enums must not change. `Detection::fingerprint` lets a later command check that the same
 //! menu is still open before it presses keys.
 

@@ -1,4 +1,4 @@
-//! The SessionStart hook (DESIGN.md §8): the briefing of the role bound to this pane, prefixed by
+//! The SessionStart hook (docs/ARCHITECTURE.md, Hooks and setup): the briefing of the role bound to this pane, prefixed by
 //! who this session is and who its peers are, and the session's ids recorded on the role.
 //! Codex runs the same hook (same input and output). Gemini CLI ignores SessionStart context after
 //! `/clear`, so it gets the briefing from a BeforeAgent hook instead, on the first prompt of each

@@ -1,4 +1,4 @@
-//! `register` / `unregister`: bind a role to a tmux pane (DESIGN.md §2 `registry.json`).
+//! `register` / `unregister`: bind a role to a tmux pane (docs/ARCHITECTURE.md, State dir: `registry.json`).
 
 use super::Ctx;
 use crate::clock::now_rfc3339;

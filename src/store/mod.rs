@@ -1,4 +1,4 @@
-//! The state directory (DESIGN.md §2): where it is, its safety checks, role names, and the files in it.
+//! The state directory (docs/ARCHITECTURE.md, State dir): where it is, its safety checks, role names, and the files in it.
 
 mod fsutil;
 pub mod log;

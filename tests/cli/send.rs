@@ -1,4 +1,4 @@
-//! Delivery (DESIGN.md §3): exact bytes in one bracketed paste, one Enter, sanitizing, big
+//! Delivery (docs/ARCHITECTURE.md, Delivery: `sb send`): exact bytes in one bracketed paste, one Enter, sanitizing, big
 //! messages, concurrency, and dead or replaced panes.
 
 use crate::env::{Input, TestEnv, stderr, wait_for};

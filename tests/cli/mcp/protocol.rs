@@ -53,7 +53,7 @@ fn mcp_initialize_and_tools_list_show_all_13_tools() {
             "{name}: empty description"
         );
     }
-    // The documented parameters (DESIGN.md §7) are in the schemas, required ones marked so.
+    // The documented parameters (docs/ARCHITECTURE.md, MCP) are in the schemas, required ones marked so.
     let schema = |n: &str| tools.iter().find(|t| t["name"] == n).unwrap()["inputSchema"].clone();
     for (tool, params, required) in [
         ("register", &["role", "pane"][..], &["role"][..]),
@@ -173,7 +173,7 @@ fn mcp_keeps_answering_while_a_tool_blocks() {
     );
 }
 
-/// DESIGN.md §7: tools return `Json<T>`, so each declares an `outputSchema` (an object schema).
+/// docs/ARCHITECTURE.md, MCP: tools return `Json<T>`, so each declares an `outputSchema` (an object schema).
 #[test]
 
 fn mcp_tools_declare_an_output_schema() {

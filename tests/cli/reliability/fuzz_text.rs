@@ -5,7 +5,7 @@ use super::{Rng, no_panic, pastes, run_stdin, strict_log};
 use crate::env::{Input, TestEnv, parse_inputs, stderr, wait_for};
 use std::time::Duration;
 
-/// The sanitizing contract (DESIGN.md §3) as the test reads it: no C0/C1 control but \n and \t,
+/// The sanitizing contract (docs/ARCHITECTURE.md, Delivery: step 2) as the test reads it: no C0/C1 control but \n and \t,
 /// \r\n, lone \r, U+2028 and U+2029 become \n, no bidi embedding, override or isolate
 /// (U+202A-U+202E, U+2066-U+2069); a newline arrives as CR inside the paste.
 fn expected_paste(text: &str) -> String {
