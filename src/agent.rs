@@ -2,6 +2,7 @@
 //! in `sb demo`. It turns on bracketed paste, reads the terminal raw, records every byte it gets,
 //! draws a Claude-like input box (or a canned screen from a file), and can answer with canned lines.
 
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -171,15 +172,16 @@ fn draw(spec: &AgentSpec, v: &View) {
         let rows = term_height().saturating_sub(5).max(1);
         let from = v.transcript.len().saturating_sub(rows);
         for line in &v.transcript[from..] {
-            s.push_str(&format!("{line}\r\n"));
+            let _ = write!(s, "{line}\r\n");
         }
         if v.busy {
             s.push_str("✶ Thinking… (1s · ↓ 12 tokens · esc to interrupt)\r\n");
         }
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             "\r\n{rule}\r\n❯\u{a0}{}\r\n{rule}\r\n",
             v.draft.replace('\n', "\r\n  ")
-        ));
+        );
         s.push_str(if v.busy {
             "  esc to interrupt"
         } else {

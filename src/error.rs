@@ -1,5 +1,6 @@
 //! `SbError`: every failure sb reports, its stable exit code (docs/ARCHITECTURE.md, Exit codes and errors) and `kind()` name.
 
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// A failure with a stable exit code. Display is the one-line message; `hint()` the fix.
@@ -128,7 +129,7 @@ impl SbError {
             other => format!("sb: error: {other}"),
         };
         if let Some(h) = self.hint() {
-            msg.push_str(&format!("\n  hint: {h}"));
+            let _ = write!(msg, "\n  hint: {h}");
         }
         msg
     }

@@ -5,6 +5,7 @@
 
 use crate::process::RunError;
 use std::ffi::OsString;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -274,7 +275,7 @@ impl Tmux {
             format!("load-buffer -b {buffer} - ; paste-buffer -p -d -b {buffer} -t {pane}");
         let chain_enter = submit && settle_ms == 0;
         if chain_enter {
-            typing.push_str(&format!(" ; send-keys -t {pane} Enter"));
+            let _ = write!(typing, " ; send-keys -t {pane} Enter");
         }
         typing.push_str(" ; display-message -p ok");
         // Two nested checks: tmux 3.3a's server crashes on a comparison format (`#{==:…}`)

@@ -5,6 +5,7 @@ use crate::ops::demo;
 use crate::ops::setup::shell_quote;
 use crate::output::{Out, Style, note};
 use clap::Args;
+use std::fmt::Write as _;
 
 /// Run a self-contained demo: three scripted agents pass a task around on a private tmux server
 ///
@@ -44,7 +45,7 @@ pub fn run(out: Out, a: DemoArgs) -> Result<std::io::Result<()>> {
         let mut s = String::new();
         s.push_str(&out.paint("Messages\n", Style::Bold));
         for m in &r.messages {
-            s.push_str(&format!("  {} → {}: {}\n", m.from, m.to, m.text));
+            let _ = writeln!(s, "  {} → {}: {}", m.from, m.to, m.text);
         }
         s.push_str(&out.paint("\nPeers\n", Style::Bold));
         let rows = r.peers.peers.iter().map(|p| vec![p.role.clone(), p.pane.clone(), match p.alive { Some(true) => "yes", Some(false) => "no", None => "unknown" }.into()]).collect();
@@ -57,10 +58,11 @@ pub fn run(out: Out, a: DemoArgs) -> Result<std::io::Result<()>> {
         if r.kept {
             let sock = shell_quote(&r.socket);
             let dir = shell_quote(r.state_dir.trim_end_matches("/state"));
-            s.push_str(&format!(
+            let _ = write!(
+                s,
                 "\nThe demo is still running. Point sb at it (or `eval \"$(sb demo --keep --env)\"` next time):\n  {}\n  sb peers\n  sb send dev 'hello from the shell'\n  sb history\nLook at it with:\n  tmux -S {sock} attach\nStop it with:\n  tmux -S {sock} kill-server; rm -rf {dir}\n",
                 exports(r)
-            ));
+            );
         }
         s
     }))

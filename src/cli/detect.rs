@@ -6,6 +6,7 @@ use crate::ops::Ctx;
 use crate::ops::detect::{self as op, DetectReport, Until};
 use crate::output::{Out, Style};
 use clap::Args;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// Tell whether a peer is busy, idle, or waiting on a menu or a question
@@ -88,10 +89,10 @@ pub fn render(out: Out, r: &DetectReport) -> String {
         .unwrap_or_default();
     let mut s = format!("{who}{} ({})", out.paint(d.state.as_str(), style), d.agent);
     if let Some(q) = &d.question {
-        s.push_str(&format!("\n  {}", out.paint(q, Style::Bold)));
+        let _ = write!(s, "\n  {}", out.paint(q, Style::Bold));
     }
     if !d.tabs.is_empty() {
-        s.push_str(&format!("\n  tabs: {}", d.tabs.join(" | ")));
+        let _ = write!(s, "\n  tabs: {}", d.tabs.join(" | "));
     }
     for o in &d.options {
         let cursor = if o.selected { "❯" } else { " " };
@@ -101,16 +102,16 @@ pub fn render(out: Out, r: &DetectReport) -> String {
             Some(false) => "[ ] ",
             None => "",
         };
-        s.push_str(&format!("\n  {cursor} {num}{check}{}", o.label));
+        let _ = write!(s, "\n  {cursor} {num}{check}{}", o.label);
     }
     if let Some(f) = &d.footer {
-        s.push_str(&format!("\n  {}", out.paint(f, Style::Dim)));
+        let _ = write!(s, "\n  {}", out.paint(f, Style::Dim));
     }
     if let Some(draft) = &d.draft {
-        s.push_str(&format!("\n  draft: {draft:?}"));
+        let _ = write!(s, "\n  draft: {draft:?}");
     }
     if let (Some(role), Some(first)) = (&r.role, d.options.iter().find_map(|o| o.number)) {
-        s.push_str(&format!("\n  answer with: sb respond {role} {first}"));
+        let _ = write!(s, "\n  answer with: sb respond {role} {first}");
     }
     let line = d
         .evidence
@@ -118,9 +119,10 @@ pub fn render(out: Out, r: &DetectReport) -> String {
         .as_deref()
         .map(|l| format!(" on {l:?}"))
         .unwrap_or_default();
-    s.push_str(&format!(
+    let _ = write!(
+        s,
         "\n  {}",
         out.paint(&format!("rule: {}{line}", d.evidence.rule), Style::Dim)
-    ));
+    );
     s
 }

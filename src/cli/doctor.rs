@@ -5,6 +5,7 @@ use crate::ops::Ctx;
 use crate::ops::doctor::{self, Status};
 use crate::output::{Out, Style};
 use clap::Args;
+use std::fmt::Write as _;
 
 /// Check that sb can work here: tmux, the state dir, the registered panes, the hook, the MCP server
 ///
@@ -32,13 +33,14 @@ pub fn run(ctx: &Ctx, out: Out, a: DoctorArgs) -> Result<u8> {
                 Status::Fail => out.paint("✗", Style::Bad),
                 Status::Skip => out.paint("-", Style::Dim),
             };
-            s.push_str(&format!(
-                "{mark} {}: {}\n",
+            let _ = writeln!(
+                s,
+                "{mark} {}: {}",
                 out.paint(&c.name, Style::Bold),
                 c.detail
-            ));
+            );
             if let Some(fix) = &c.fix {
-                s.push_str(&format!("    fix: {fix}\n"));
+                let _ = writeln!(s, "    fix: {fix}");
             }
         }
         s

@@ -6,6 +6,7 @@ use crate::ops::{Ctx, history};
 use crate::output::{Out, Style, note};
 use crate::store::log::{self, Message, Outcome};
 use clap::Args;
+use std::fmt::Write as _;
 use std::time::SystemTime;
 
 /// Show the conversation between all roles, newest last
@@ -224,28 +225,31 @@ pub fn render(out: Out, m: &Message, now: SystemTime, utc: bool) -> String {
     } else if !m.delivered {
         s.push_str(&out.paint("✗ ", Style::Bad));
     }
-    s.push_str(&format!(
+    let _ = write!(
+        s,
         "{} {} → {}",
         out.paint(&time, Style::Dim),
         out.paint_role(&m.from),
         out.paint_role(&m.to)
-    ));
+    );
     if unknown {
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             " {}",
             out.paint(
                 "[outcome unknown: sb stopped while sending; look at the peer]",
                 Style::Warn
             )
-        ));
+        );
     } else if !m.delivered {
         let why = m.error.as_deref().unwrap_or("not delivered");
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             " {}",
             out.paint(&format!("[undelivered: {why}]"), Style::Bad)
-        ));
+        );
     } else if !m.submitted {
-        s.push_str(&format!(" {}", out.paint("[not submitted]", Style::Warn)));
+        let _ = write!(s, " {}", out.paint("[not submitted]", Style::Warn));
     }
     for (i, line) in m.text.lines().enumerate() {
         s.push_str(if i == 0 { "  " } else { "\n    " });

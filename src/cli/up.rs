@@ -8,6 +8,7 @@ use crate::ops::team::init;
 use crate::ops::team::up::{self, BriefingStatus, RoleStatus, UpParams, UpReport};
 use crate::output::{Out, Style};
 use clap::Args;
+use std::fmt::Write as _;
 use std::path::PathBuf;
 
 /// Start a team from a team file: a tmux session, a pane per role, registered and briefed
@@ -156,8 +157,9 @@ fn human_up(out: Out, r: &UpReport) -> String {
         .iter()
         .filter(|x| x.status != RoleStatus::AlreadyUp)
         .count();
-    s.push_str(&format!(
-        "session {}{}: {} role{}, {} {}started\n",
+    let _ = writeln!(
+        s,
+        "session {}{}: {} role{}, {} {}started",
         out.paint(&r.session, Style::Bold),
         if r.created_session {
             if r.dry_run {
@@ -172,7 +174,7 @@ fn human_up(out: Out, r: &UpReport) -> String {
         if r.roles.len() == 1 { "" } else { "s" },
         started,
         if r.dry_run { "to be " } else { "" },
-    ));
+    );
     let width = r.roles.iter().map(|x| x.role.len()).max().unwrap_or(0);
     for x in &r.roles {
         let (word, style) = match x.status {
@@ -190,42 +192,46 @@ fn human_up(out: Out, r: &UpReport) -> String {
             BriefingStatus::Unchanged => "briefing unchanged",
             BriefingStatus::None => "no briefing",
         };
-        s.push_str(&format!(
-            "  {:width$}  {:5} {:8} {}  ({briefing})\n",
+        let _ = writeln!(
+            s,
+            "  {:width$}  {:5} {:8} {}  ({briefing})",
             x.role,
             x.pane.as_deref().unwrap_or("-"),
             x.agent,
             out.paint(word, style),
-        ));
+        );
         if !x.detail.is_empty() && x.status != RoleStatus::AlreadyUp {
-            s.push_str(&format!("  {:width$}  {}\n", "", x.detail));
+            let _ = writeln!(s, "  {:width$}  {}", "", x.detail);
         }
         if let (Some(prev), false) = (&x.previous_pane, x.status == RoleStatus::AlreadyUp) {
-            s.push_str(&format!(
-                "  {:width$}  (the role was registered to pane {prev} before; it now points here)\n",
+            let _ = writeln!(
+                s,
+                "  {:width$}  (the role was registered to pane {prev} before; it now points here)",
                 ""
-            ));
+            );
         }
         for c in &x.respond {
-            s.push_str(&format!("  {:width$}    {c}\n", ""));
+            let _ = writeln!(s, "  {:width$}    {c}", "");
         }
         if let Some(w) = &x.worktree {
-            s.push_str(&format!(
-                "  {:width$}  worktree {} on branch {}\n",
+            let _ = writeln!(
+                s,
+                "  {:width$}  worktree {} on branch {}",
                 "", w.path, w.branch
-            ));
+            );
         }
     }
     if let Some(w) = &r.watch {
-        s.push_str(&format!(
-            "  sb watch --notify {}: {}{}\n",
+        let _ = writeln!(
+            s,
+            "  sb watch --notify {}: {}{}",
             w.notify,
             w.status.replace('_', " "),
             w.pane
                 .as_ref()
                 .map(|p| format!(" in pane {p}"))
                 .unwrap_or_default()
-        ));
+        );
     }
     if let Some(w) = &r.wiring {
         s.push_str(&wiring_text(out, w, r.dry_run));
@@ -253,7 +259,7 @@ fn human_up(out: Out, r: &UpReport) -> String {
         s.push('\n');
     }
     if !r.dry_run {
-        s.push_str(&format!("\nattach: {}\n", r.attach));
+        let _ = write!(s, "\nattach: {}\n", r.attach);
     }
     s
 }
@@ -306,10 +312,11 @@ fn wiring_text(out: Out, w: &up::Wiring, dry_run: bool) -> String {
         return "Claude Code wiring: hook and MCP server in place\n".into();
     }
     for line in hook.into_iter().chain(mcp) {
-        s.push_str(&format!(
-            "{} {line}\n",
+        let _ = writeln!(
+            s,
+            "{} {line}",
             out.paint("Claude Code wiring:", Style::Warn)
-        ));
+        );
     }
     if w.missing && !w.applied && !dry_run {
         s.push_str("  (nothing was changed; `sb up --setup` or `sb setup` adds it)\n");
@@ -337,13 +344,14 @@ fn human_down(out: Out, r: &DownReport) -> String {
             Stop::NotRunning => out.paint("not running", Style::Dim),
             Stop::LeftAlone => out.paint("left alone", Style::Warn),
         };
-        s.push_str(&format!(
-            "  {:width$}  {:5} {word}{}  {}\n",
+        let _ = writeln!(
+            s,
+            "  {:width$}  {:5} {word}{}  {}",
             x.role,
             x.pane.as_deref().unwrap_or("-"),
             if x.unregistered { ", unregistered" } else { "" },
             x.detail
-        ));
+        );
     }
     if r.watch_closed {
         s.push_str("  sb watch window closed\n");
@@ -354,10 +362,11 @@ fn human_down(out: Out, r: &DownReport) -> String {
         } else {
             out.paint("KEPT", Style::Warn)
         };
-        s.push_str(&format!(
-            "  worktree {} ({}): {word}: {}\n",
+        let _ = writeln!(
+            s,
+            "  worktree {} ({}): {word}: {}",
             w.path, w.role, w.detail
-        ));
+        );
     }
     s
 }

@@ -7,6 +7,7 @@ use crate::error::{Result, SbError};
 use crate::store::StateDir;
 use crate::tmux::Tmux;
 use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -102,7 +103,7 @@ fn run_loop(
                 r.name,
                 shell_quote(text)
             );
-            cmd.push_str(&format!(" --then {}", shell_quote(&hop)));
+            let _ = write!(cmd, " --then {}", shell_quote(&hop));
         }
         let pane = if i == 0 {
             ctx.tmux.run(

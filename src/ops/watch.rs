@@ -10,6 +10,7 @@ use crate::store::log::append_record;
 use crate::store::registry::Registry;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 /// One logged transition (or a stall) of one role.
@@ -194,17 +195,18 @@ pub fn notice(role: &str, d: &Detection) -> String {
         let shown: String = detail.chars().take(600).collect();
         s.push_str("\nIt approves:\n");
         for line in shown.lines() {
-            s.push_str(&format!("  | {line}\n"));
+            let _ = writeln!(s, "  | {line}");
         }
         s.pop();
     }
     let fp = d.fingerprint();
     for (i, o) in d.options.iter().enumerate() {
         let n = o.number.unwrap_or(i as u32 + 1);
-        s.push_str(&format!(
+        let _ = write!(
+            s,
             "\n  {} → sb respond {role} --option {n} --expect {fp}",
             option_text(o)
-        ));
+        );
     }
     s
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use assert_cmd::Command;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
@@ -74,7 +75,7 @@ impl TestEnv {
         std::fs::write(&record, b"").unwrap();
         let mut cmd = format!("exec {SB} agent --record {}", record.display());
         for e in extra {
-            cmd.push_str(&format!(" '{e}'"));
+            let _ = write!(cmd, " '{e}'");
         }
         let running = std::process::Command::new("tmux")
             .arg("-S")

@@ -15,6 +15,7 @@ use super::{
     hook_command, shell_quote, unified_diff,
 };
 use crate::error::{Result, other};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Codex's SessionStart sources are startup, resume and clear; the hook gets 10 s.
@@ -159,7 +160,9 @@ fn toml_string(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
             c => out.push(c),
         }
     }

@@ -1,6 +1,8 @@
 //! The unified diff (`---`/`+++`/`@@` hunks, 3 lines of context) that `sb setup` shows for the
 //! change it makes (or would make, with `--dry-run`) to settings.json.
 
+use std::fmt::Write as _;
+
 /// A unified diff (3 lines of context) of `a` → `b`; whole-file replacement for huge inputs.
 pub fn unified_diff(a: &str, b: &str, name: &str, after: &str) -> String {
     let (a, b): (Vec<&str>, Vec<&str>) = (a.lines().collect(), b.lines().collect());
@@ -55,10 +57,10 @@ pub fn unified_diff(a: &str, b: &str, name: &str, after: &str) -> String {
             hunk[0].1 + usize::from(la > 0),
             hunk[0].2 + usize::from(lb > 0),
         );
-        out.push_str(&format!("@@ -{sa},{la} +{sb},{lb} @@\n"));
+        let _ = writeln!(out, "@@ -{sa},{la} +{sb},{lb} @@");
         for &(kind, i, j) in hunk {
             let line = if kind == '+' { b[j] } else { a[i] };
-            out.push_str(&format!("{kind}{line}\n"));
+            let _ = writeln!(out, "{kind}{line}");
         }
     }
     out

@@ -14,6 +14,7 @@ use crate::store::prompts::Prompts;
 use crate::store::registry::{Registry, RoleEntry};
 use crate::tmux::{PaneInfo, Spawn, Tmux};
 use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -496,7 +497,7 @@ fn start_watch(
         shell_quote(notify)
     );
     if !others.is_empty() {
-        cmd.push_str(&format!(" --roles {}", shell_quote(&others.join(","))));
+        let _ = write!(cmd, " --roles {}", shell_quote(&others.join(",")));
     }
     let spawn = Spawn {
         cwd: team.path.parent().unwrap_or(Path::new("/")).to_path_buf(),
