@@ -64,7 +64,7 @@ pub fn run(spec: AgentSpec) -> std::io::Result<()> {
         None => None,
     };
     let mut stdin = std::io::stdin().lock();
-    let mut buf = [0u8; 65536];
+    let mut buf = vec![0u8; 65536];
     let mut pending: Vec<u8> = Vec::new();
     let mut then = spec.then.clone();
     let mut swallow = spec.swallow_enters;

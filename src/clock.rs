@@ -11,7 +11,7 @@ pub fn now_rfc3339() -> String {
 /// A time as RFC 3339 UTC with milliseconds.
 pub fn format_rfc3339(t: SystemTime) -> String {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
-    let secs = d.as_secs() as i64;
+    let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     let (y, m, dd) = civil_from_days(days);
     format!(
@@ -76,15 +76,19 @@ pub struct Civil {
 /// `t` in UTC.
 pub fn utc(t: SystemTime) -> Civil {
     let secs = unix_secs(t);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // rem_euclid by a positive divisor is in 0..86_400, so it fits a u32.
+    let (days, rem) = (
+        secs.div_euclid(86_400),
+        u32::try_from(secs.rem_euclid(86_400)).unwrap_or(0),
+    );
     let (year, month, day) = civil_from_days(days);
     Civil {
         year,
         month,
         day,
-        hour: (rem / 3600) as u32,
-        minute: (rem % 3600 / 60) as u32,
-        second: (rem % 60) as u32,
+        hour: rem / 3600,
+        minute: rem % 3600 / 60,
+        second: rem % 60,
     }
 }
 
@@ -103,18 +107,18 @@ pub fn local(t: SystemTime) -> Civil {
     }
     Civil {
         year: i64::from(tm.tm_year) + 1900,
-        month: (tm.tm_mon + 1) as u32,
-        day: tm.tm_mday as u32,
-        hour: tm.tm_hour as u32,
-        minute: tm.tm_min as u32,
-        second: tm.tm_sec as u32,
+        month: u32::try_from(tm.tm_mon + 1).unwrap_or(1),
+        day: u32::try_from(tm.tm_mday).unwrap_or(1),
+        hour: u32::try_from(tm.tm_hour).unwrap_or(0),
+        minute: u32::try_from(tm.tm_min).unwrap_or(0),
+        second: u32::try_from(tm.tm_sec).unwrap_or(0),
     }
 }
 
 fn unix_secs(t: SystemTime) -> i64 {
     match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => d.as_secs() as i64,
-        Err(e) => -(e.duration().as_secs() as i64),
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(e) => -i64::try_from(e.duration().as_secs()).unwrap_or(i64::MAX),
     }
 }
 
@@ -150,7 +154,7 @@ pub fn new_id() -> String {
     let seq = SEQ.fetch_add(1, Ordering::Relaxed) & 0xffff;
     format!(
         "{:016x}{:06x}{seq:04x}",
-        nanos as u64,
+        u64::try_from(nanos).unwrap_or(u64::MAX),
         std::process::id() & 0xff_ffff
     )
 }
@@ -163,8 +167,9 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    // doy is in 0..366 and mp in 0..12, so d is 1..=31 and m is 1..=12.
+    let d = u32::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+    let m = u32::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 

@@ -183,7 +183,9 @@ fn menu_hint(role: &str, det: &Detection) -> String {
         });
     let answer = match first {
         Some(i) => {
-            let n = det.options[i].number.unwrap_or(i as u32 + 1);
+            let n = det.options[i]
+                .number
+                .unwrap_or(u32::try_from(i + 1).unwrap_or(u32::MAX));
             format!("`sb respond {role} --option {n} --expect {fp}`")
         }
         None => format!("`sb respond {role} Enter --expect {fp}`"),

@@ -94,7 +94,7 @@ fn read_stdin_bounded(budget: Duration, cap: usize) -> Vec<u8> {
             libc::poll(
                 &raw mut pfd,
                 1,
-                left.as_millis().min(i32::MAX as u128) as i32,
+                i32::try_from(left.as_millis()).unwrap_or(i32::MAX),
             )
         };
         if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
@@ -105,9 +105,9 @@ fn read_stdin_bounded(budget: Duration, cap: usize) -> Vec<u8> {
         }
         // SAFETY: reading into a local buffer of the given length; fd 0 is ready, so this returns.
         let r = unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) };
-        match r {
-            0 => break, // EOF
-            r if r > 0 => input.extend_from_slice(&buf[..r as usize]),
+        match usize::try_from(r) {
+            Ok(0) => break, // EOF
+            Ok(r) => input.extend_from_slice(&buf[..r]),
             _ if std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted => {}
             _ => break,
         }

@@ -188,7 +188,10 @@ fn parse_styled(lines: &[&str], wants_attrs: &dyn Fn(&str) -> bool) -> Vec<Row> 
     // grid scrolls, so the oldest rows fall off the top, never the newest).
     let rows: usize = widths.iter().map(|w| w.div_ceil(cols).max(1)).sum();
     let rows = rows.clamp(1, 2 * MAX_ROWS);
-    let (Some(nr), Some(nc)) = (NonZeroU16::new(rows as u16), NonZeroU16::new(cols as u16)) else {
+    let (Some(nr), Some(nc)) = (
+        NonZeroU16::new(u16::try_from(rows).unwrap_or(u16::MAX)),
+        NonZeroU16::new(u16::try_from(cols).unwrap_or(u16::MAX)),
+    ) else {
         return Vec::new();
     };
     let mut parser = vt100::Parser::new(nr, nc, 0);
@@ -197,7 +200,7 @@ fn parse_styled(lines: &[&str], wants_attrs: &dyn Fn(&str) -> bool) -> Vec<Row> 
     let mut out = Vec::with_capacity(rows);
     // `rows()` walks the grid once; `cell()` costs ~20 ns, so cells are read only for the rows
     // whose attributes the rules look at, and only as far as their text goes.
-    for (r, text) in screen.rows(0, nc.get()).enumerate() {
+    for (r, text) in (0..nr.get()).zip(screen.rows(0, nc.get())) {
         let text = text.trim_end();
         if !wants_attrs(text) {
             let chars: Vec<char> = text
@@ -212,7 +215,7 @@ fn parse_styled(lines: &[&str], wants_attrs: &dyn Fn(&str) -> bool) -> Vec<Row> 
         let mut attrs = Vec::with_capacity(need);
         let mut c = 0;
         while chars.len() < need && c < nc.get() {
-            let Some(cell) = screen.cell(r as u16, c) else {
+            let Some(cell) = screen.cell(r, c) else {
                 break;
             };
             c += 1;

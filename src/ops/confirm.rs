@@ -131,7 +131,7 @@ fn report(
     Confirmation {
         confirmed,
         method: method.into(),
-        waited_ms: start.elapsed().as_millis() as u64,
+        waited_ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
         retried_enter,
         state,
     }

@@ -136,7 +136,7 @@ pub fn wait(
         let report = detect(ctx, role, None)?;
         if until.matches(report.detection.state) {
             return Ok(WaitReport {
-                waited_ms: start.elapsed().as_millis() as u64,
+                waited_ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
                 report,
             });
         }

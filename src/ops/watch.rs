@@ -201,7 +201,7 @@ pub fn notice(role: &str, d: &Detection) -> String {
     }
     let fp = d.fingerprint();
     for (i, o) in d.options.iter().enumerate() {
-        let n = o.number.unwrap_or(i as u32 + 1);
+        let n = o.number.unwrap_or(u32::try_from(i + 1).unwrap_or(u32::MAX));
         let _ = write!(
             s,
             "\n  {} → sb respond {role} --option {n} --expect {fp}",
@@ -383,7 +383,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(i, l)| crate::detect::MenuOption {
-                number: Some(i as u32 + 1),
+                number: Some(u32::try_from(i + 1).unwrap_or(u32::MAX)),
                 label: (*l).into(),
                 description: None,
                 selected: i == 0,

@@ -247,7 +247,9 @@ fn scan_back(path: &Path, mut line: impl FnMut(&[u8]) -> bool) -> Result<usize> 
     while pos > 0 {
         let n = BLOCK.min(pos);
         pos -= n;
-        let mut buf = vec![0u8; n as usize];
+        let n = usize::try_from(n)
+            .map_err(|_| io_err("read", path, std::io::ErrorKind::FileTooLarge.into()))?;
+        let mut buf = vec![0u8; n];
         file.read_exact_at(&mut buf, pos)
             .map_err(|e| io_err("read", path, e))?;
         buf.extend_from_slice(&carry);
@@ -352,7 +354,9 @@ pub fn follow<T: DeserializeOwned>(
         }
         if len > offset {
             let f = File::open(path).map_err(|e| io_err("read", path, e))?;
-            let mut buf = vec![0u8; (len - offset) as usize];
+            let n = usize::try_from(len - offset)
+                .map_err(|_| io_err("read", path, std::io::ErrorKind::FileTooLarge.into()))?;
+            let mut buf = vec![0u8; n];
             f.read_exact_at(&mut buf, offset)
                 .map_err(|e| io_err("read", path, e))?;
             offset = len;

@@ -87,7 +87,7 @@ fn prompts_round_trip_and_rewrites_are_never_torn() {
             "prompt",
             "set",
             &format!("r{}", i % 7),
-            &"z".repeat((i as usize * 997) % 50_000 + 1),
+            &"z".repeat((usize::try_from(i).unwrap() * 997) % 50_000 + 1),
         ]);
         let mut p = c
             .stdout(std::process::Stdio::null())

@@ -112,8 +112,11 @@ pub fn run_claude(claude: &Path, args: &[&str]) -> Result<(bool, String)> {
         }
         Ok(Err(e)) => Err(other(format!("claude {}: {e}", args.join(" ")))),
         Err(_) => {
-            // SAFETY: kill(2) on the pid of the child we spawned and have not reaped.
-            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+            // A pid always fits pid_t (Linux caps pids at 2^22).
+            if let Ok(pid) = libc::pid_t::try_from(pid) {
+                // SAFETY: kill(2) on the pid of the child we spawned and have not reaped.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+            }
             Err(other(format!(
                 "`claude {}` did not finish within {}s",
                 args.join(" "),

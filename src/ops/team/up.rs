@@ -684,7 +684,7 @@ fn settle(r: &mut RoleUp, det: &Detection) {
         .iter()
         .enumerate()
         .map(|(i, o)| {
-            let n = o.number.unwrap_or(i as u32 + 1);
+            let n = o.number.unwrap_or(u32::try_from(i + 1).unwrap_or(u32::MAX));
             format!(
                 "sb respond {} --option {n} --expect {fp}    # {}",
                 r.role, o.label

@@ -81,7 +81,7 @@ fn reliability_fuzz_jsonl_reader_never_panics_and_counts_what_it_skips() {
                 .iter()
                 .map(|m| m["id"].as_str().unwrap().to_string())
                 .collect();
-            let skipped = v["skipped"].as_u64().unwrap() as usize;
+            let skipped = usize::try_from(v["skipped"].as_u64().unwrap()).unwrap();
             assert!(
                 intact.is_subset(&got),
                 "case {case} (seed {}): an intact line was lost",
@@ -138,7 +138,7 @@ fn reliability_fuzz_registry_parser_exits_1_naming_the_file_and_never_rewrites_i
             1 => {
                 for _ in 0..1 + rng.below(4) {
                     let i = rng.below(m.len());
-                    m[i] = rng.next() as u8;
+                    m[i] = rng.next().to_le_bytes()[0];
                 }
             }
             2 => {

@@ -74,7 +74,8 @@ fn reliability_fuzz_send_text_arrives_as_exactly_one_paste_with_no_other_escape(
         for _ in 0..1 + rng.below(12) {
             if rng.chance(20) {
                 text.extend(
-                    (0..1 + rng.below(8)).map(|_| char::from_u32(rng.below(0xA0) as u32).unwrap()),
+                    (0..1 + rng.below(8))
+                        .map(|_| char::from_u32(u32::try_from(rng.below(0xA0)).unwrap()).unwrap()),
                 );
             } else {
                 text.push_str(rng.pick(atoms).as_ref());

@@ -43,7 +43,8 @@ impl Rng {
         z ^ (z >> 31)
     }
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+        // The remainder is below n, so it fits a usize.
+        usize::try_from(self.next() % u64::try_from(n.max(1)).unwrap()).unwrap()
     }
     fn chance(&mut self, percent: usize) -> bool {
         self.below(100) < percent
@@ -52,7 +53,7 @@ impl Rng {
         &xs[self.below(xs.len())]
     }
     fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
+        (0..n).map(|_| self.next().to_le_bytes()[0]).collect()
     }
     /// 1..=max random bytes.
     fn junk(&mut self, max: usize) -> Vec<u8> {

@@ -127,7 +127,7 @@ fn security_role_names_cannot_escape_the_state_dir() {
             continue;
         };
         answered += 1;
-        let (tool, _) = &calls[id as usize - 1];
+        let (tool, _) = &calls[usize::try_from(id).unwrap() - 1];
         assert_eq!(v["result"]["isError"], true, "{tool}: {v}");
         assert!(v.to_string().contains("invalid role name"), "{tool}: {v}");
     }
