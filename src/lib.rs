@@ -17,6 +17,7 @@ pub mod mcp;
 pub mod ops;
 pub mod output;
 pub mod pane;
+pub mod poll;
 pub mod process;
 pub mod procs;
 pub mod store;

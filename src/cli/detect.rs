@@ -4,6 +4,7 @@ use crate::detect::State;
 use crate::error::{Result, SbError};
 use crate::ops::Ctx;
 use crate::ops::detect::{self as op, DetectReport, Until};
+use crate::ops::time;
 use crate::output::{Out, Style};
 use clap::Args;
 use std::fmt::Write as _;
@@ -43,10 +44,10 @@ pub struct WaitArgs {
     #[arg(long, value_enum)]
     pub until: Until,
     /// Give up after this long (500ms, 30s, 10m, 1h)
-    #[arg(long, default_value = "10m", value_parser = super::send::parse_duration)]
+    #[arg(long, default_value = time::WAIT_TIMEOUT, value_parser = time::parse_duration)]
     pub timeout: std::time::Duration,
     /// How often to look
-    #[arg(long, default_value = "500ms", value_parser = super::send::parse_duration)]
+    #[arg(long, default_value = time::WAIT_INTERVAL, value_parser = time::parse_duration)]
     pub interval: std::time::Duration,
 }
 

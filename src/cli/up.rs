@@ -44,7 +44,7 @@ pub struct UpArgs {
     #[arg(long)]
     pub setup: bool,
     /// How long to wait for the agents to be ready
-    #[arg(long, default_value = "90s", value_parser = super::send::parse_duration)]
+    #[arg(long, default_value = "90s", value_parser = crate::ops::time::parse_duration)]
     pub timeout: std::time::Duration,
 }
 
@@ -89,7 +89,7 @@ pub struct DownArgs {
     #[arg(long)]
     pub keep_worktrees: bool,
     /// How long the agents get to exit before their panes are killed
-    #[arg(long, default_value = "5s", value_parser = super::send::parse_duration)]
+    #[arg(long, default_value = "5s", value_parser = crate::ops::time::parse_duration)]
     pub grace: std::time::Duration,
 }
 

@@ -11,6 +11,7 @@
 use crate::detect::{Agent, Detection, State};
 use crate::error::Result;
 use crate::pane::Pane;
+use crate::poll::{Step, Waited, poll_until};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -53,7 +54,7 @@ pub fn confirm(
     } else {
         "screen"
     };
-    loop {
+    let waited = poll_until(timeout, CHECK_EVERY, || {
         let seen = pane.observe().ok();
         let det = seen.as_ref().map(|o| &o.detection);
         state = det.map(|d| d.state).or(state);
@@ -70,17 +71,21 @@ pub fn confirm(
             }),
         };
         if confirmed {
-            return Ok(report(true, method, start, retried, state));
+            return Ok::<_, crate::error::SbError>(Step::Done(()));
         }
-        if in_box && !retried && start.elapsed() >= Duration::from_millis(700) {
+        if in_box && !retried && start.elapsed() >= RETRY_AFTER {
             retried = retry_enter(pane, &probe)?;
         }
-        if start.elapsed() >= timeout {
-            return Ok(report(false, method, start, retried, state));
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
+        Ok(Step::Again)
+    })?;
+    let confirmed = matches!(waited, Waited::Done(()));
+    Ok(report(confirmed, method, start, retried, state))
 }
+
+/// How often the transcript or screen is looked at.
+const CHECK_EVERY: Duration = Duration::from_millis(200);
+/// How long the text may sit in the box before Enter is pressed once more.
+const RETRY_AFTER: Duration = Duration::from_millis(700);
 
 /// Press Enter once more, under the pane lock, only if the message still sits in the input box
 /// and nothing else (a menu) is open: a fresh look decides, not the one from before the lock.
