@@ -36,7 +36,7 @@ pub fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
         "h" => n * 3600.0,
         _ => return Err(format!("invalid duration unit in {s:?}: use ms, s, m or h")),
     };
-    if !secs.is_finite() || secs < 0.0 || secs > MAX_SECS {
+    if !secs.is_finite() || !(0.0..=MAX_SECS).contains(&secs) {
         return Err(format!("invalid duration {s:?}"));
     }
     Ok(Duration::from_secs_f64(secs))
