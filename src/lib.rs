@@ -41,13 +41,15 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> Resul
         Err(e) => return Ok(usage_error(&e, wants_json(&args))),
     };
     let json = cli.global.json;
-    cli::dispatch(cli).map(ExitCode::from).inspect_err(|e| {
-        // One document: when the command already printed its report (a send delivered but not
-        // confirmed), the exit code and stderr carry the failure.
-        if json && !output::document_printed() {
-            print_json_error(e);
-        }
-    })
+    cli::dispatch(cli)
+        .map(|()| ExitCode::SUCCESS)
+        .inspect_err(|e| {
+            // One document: when the command already printed its report (a send delivered but
+            // not confirmed, doctor's checklist), the exit code and stderr carry the failure.
+            if json && !output::document_printed() && !matches!(e, SbError::SilentExit(_)) {
+                print_json_error(e);
+            }
+        })
 }
 
 /// `--json` among the options (before a `--`), for errors found before the command line parsed.
@@ -117,8 +119,11 @@ pub fn print_json_error(err: &SbError) {
 
 /// Print an error once, as `sb: error: …` with its hint, and return its exit code.
 pub fn report_error(err: &SbError) -> ExitCode {
-    if matches!(err, SbError::BrokenPipe) {
-        return ExitCode::SUCCESS;
+    match err {
+        SbError::BrokenPipe => return ExitCode::SUCCESS,
+        // The command printed its result; the status is all there is to add.
+        SbError::SilentExit(code) => return ExitCode::from(*code),
+        _ => {}
     }
     output::note(&err.render());
     ExitCode::from(err.exit_code())

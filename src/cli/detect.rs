@@ -1,5 +1,6 @@
 //! `sb detect` and `sb wait`: a peer's state, read off its screen.
 
+use super::done;
 use crate::detect::State;
 use crate::error::{Result, SbError};
 use crate::ops::Ctx;
@@ -51,7 +52,7 @@ pub struct WaitArgs {
     pub interval: std::time::Duration,
 }
 
-pub fn run(ctx: Option<&Ctx>, out: Out, a: DetectArgs) -> Result<std::io::Result<()>> {
+pub fn run(ctx: Option<&Ctx>, out: Out, a: DetectArgs) -> Result<()> {
     let r = match (&a.screen, &a.role, ctx) {
         (Some(path), _, _) => {
             let bytes = if path.as_os_str() == "-" {
@@ -66,12 +67,12 @@ pub fn run(ctx: Option<&Ctx>, out: Out, a: DetectArgs) -> Result<std::io::Result
         (None, Some(role), Some(ctx)) => op::detect(ctx, role, a.lines)?,
         _ => return Err(SbError::Usage("name a ROLE or pass --screen FILE".into())),
     };
-    Ok(out.emit(&r, |r| render(out, r)))
+    done(out.emit(&r, |r| render(out, r)))
 }
 
-pub fn run_wait(ctx: &Ctx, out: Out, a: WaitArgs) -> Result<std::io::Result<()>> {
+pub fn run_wait(ctx: &Ctx, out: Out, a: WaitArgs) -> Result<()> {
     let r = op::wait(ctx, &a.role, a.until, a.timeout, a.interval)?;
-    Ok(out.emit(&r, |r| render(out, &r.report)))
+    done(out.emit(&r, |r| render(out, &r.report)))
 }
 
 /// The state in colour, then the question, options, draft and the deciding rule.

@@ -1,5 +1,6 @@
 //! `sb send`: paste a message into a peer's prompt.
 
+use super::done;
 use crate::error::{Result, SbError};
 use crate::ops::{Ctx, send, time};
 use crate::output::{Out, note};
@@ -49,7 +50,7 @@ pub struct SendArgs {
     pub confirm: Option<std::time::Duration>,
 }
 
-pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
+pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<()> {
     // Ctrl-C while waiting (--when-ready, --confirm) logs the message before sb exits.
     crate::interrupt::install();
     let text = if a.text.len() == 1 && a.text[0] == "-" {
@@ -108,5 +109,5 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
             ),
         });
     }
-    Ok(printed)
+    done(printed)
 }

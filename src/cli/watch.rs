@@ -40,7 +40,7 @@ pub struct WatchArgs {
     pub rounds: Option<u64>,
 }
 
-pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<std::io::Result<()>> {
+pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<()> {
     if out.json {
         return Err(SbError::Usage(
             "sb watch prints a stream of events, and --json is one document: use --jsonl".into(),
@@ -114,7 +114,7 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<std::io::Result<()>> {
     })?;
     match failed {
         Some(e) => Err(SbError::from_io(e)),
-        None => Ok(Ok(())),
+        None => Ok(()),
     }
 }
 
