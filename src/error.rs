@@ -263,6 +263,13 @@ pub fn other(msg: impl std::fmt::Display) -> SbError {
     SbError::Other(anyhow::anyhow!("{msg}"))
 }
 
+impl From<std::io::Error> for SbError {
+    /// Output errors: a closed stdout is a quiet success, anything else a runtime failure.
+    fn from(e: std::io::Error) -> Self {
+        SbError::from_io(e)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,12 +319,5 @@ mod tests {
         assert!(j["error"]["message_id"].is_null());
         assert!(SbError::BadKey("x".into()).to_json()["error"]["hint"].is_string());
         assert!(SbError::Tmux("x".into()).to_json()["error"]["hint"].is_null());
-    }
-}
-
-impl From<std::io::Error> for SbError {
-    /// Output errors: a closed stdout is a quiet success, anything else a runtime failure.
-    fn from(e: std::io::Error) -> Self {
-        SbError::from_io(e)
     }
 }
