@@ -5,25 +5,25 @@
 //! command line and the MCP server behave the same. `tmux` is the only module that runs tmux,
 //! `store` the only one that touches the state directory, `detect` classifies a captured screen.
 
-pub mod agent;
-pub mod agents;
+pub(crate) mod agent;
+pub(crate) mod agents;
 pub mod cli;
-pub mod clock;
+pub(crate) mod clock;
 pub mod detect;
-pub mod error;
-pub mod guard;
-pub mod interrupt;
-pub mod mcp;
-pub mod ops;
-pub mod output;
-pub mod pane;
-pub mod poll;
-pub mod process;
-pub mod procs;
-pub mod store;
-pub mod text;
-pub mod tmux;
-pub mod transcript;
+pub(crate) mod error;
+pub(crate) mod guard;
+pub(crate) mod interrupt;
+pub(crate) mod mcp;
+pub(crate) mod ops;
+pub(crate) mod output;
+pub(crate) mod pane;
+pub(crate) mod poll;
+pub(crate) mod process;
+pub(crate) mod procs;
+pub(crate) mod store;
+pub(crate) mod text;
+pub(crate) mod tmux;
+pub(crate) mod transcript;
 
 use clap::Parser;
 use std::ffi::OsString;

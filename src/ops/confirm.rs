@@ -122,7 +122,7 @@ pub fn count_visible(screen: &str, probe: &str) -> usize {
     if probe.is_empty() {
         return 0;
     }
-    let flat = despace(&strip_sgr(screen));
+    let flat = despace(&crate::output::strip_sgr(screen));
     flat.matches(probe).count()
 }
 
@@ -151,25 +151,6 @@ pub fn probe(typed: &str) -> String {
 
 fn despace(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// Remove CSI escape sequences (`ESC [ … final`) from captured text.
-fn strip_sgr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut it = s.chars().peekable();
-    while let Some(c) = it.next() {
-        if c == '\x1b' && it.peek() == Some(&'[') {
-            it.next();
-            for d in it.by_ref() {
-                if ('@'..='~').contains(&d) {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Whether a user message the agent wrote to its transcript after byte `from` contains `probe`.
