@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -315,6 +316,8 @@ def main():
         return 0
     if a.verbose:
         os.environ["SB_E2E_VERBOSE"] = "1"
+    # run_agents' `timeout` sends SIGTERM: unwind, so that the teardown (sb watch too) still runs
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     t0 = time.monotonic()
     sb = os.path.abspath(os.path.join(REPO, os.environ.get("SB_BIN") or "target/release/sb"))
     ok = os.access(sb, os.X_OK)
