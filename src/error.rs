@@ -52,6 +52,10 @@ pub enum SbError {
     /// Stopped by a signal (Ctrl-C) before the work was done.
     #[error("interrupted: {0}")]
     Interrupted(String),
+    /// Not a failure: the command ran and its result is a non-zero exit status (doctor found a
+    /// problem, setup left work undone). Nothing more is printed.
+    #[error("exit status {0}")]
+    SilentExit(u8),
     /// A message that was logged but not typed: why, and the id it was logged under.
     #[error("{cause}; the message was logged as undelivered (id {id})")]
     Undelivered { id: String, cause: Box<SbError> },
@@ -71,6 +75,7 @@ impl SbError {
             SbError::Refused { .. } => 6,
             SbError::BrokenPipe => 0,
             SbError::Interrupted(_) => 130,
+            SbError::SilentExit(code) => *code,
             SbError::Undelivered { cause, .. } => cause.exit_code(),
             SbError::Corrupt { .. }
             | SbError::NewerFormat { .. }
@@ -101,6 +106,7 @@ impl SbError {
             SbError::BrokenPipe => "broken_pipe",
             SbError::Other(_) => "runtime",
             SbError::Interrupted(_) => "interrupted",
+            SbError::SilentExit(_) => "exit_status",
             SbError::Undelivered { cause, .. } => cause.kind(),
         }
     }
@@ -305,5 +311,12 @@ mod tests {
         assert!(j["error"]["message_id"].is_null());
         assert!(SbError::BadKey("x".into()).to_json()["error"]["hint"].is_string());
         assert!(SbError::Tmux("x".into()).to_json()["error"]["hint"].is_null());
+    }
+}
+
+impl From<std::io::Error> for SbError {
+    /// Output errors: a closed stdout is a quiet success, anything else a runtime failure.
+    fn from(e: std::io::Error) -> Self {
+        SbError::from_io(e)
     }
 }

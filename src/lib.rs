@@ -5,24 +5,25 @@
 //! command line and the MCP server behave the same. `tmux` is the only module that runs tmux,
 //! `store` the only one that touches the state directory, `detect` classifies a captured screen.
 
-pub mod agent;
-pub mod agents;
+pub(crate) mod agent;
+pub(crate) mod agents;
 pub mod cli;
-pub mod clock;
+pub(crate) mod clock;
 pub mod detect;
-pub mod error;
-pub mod guard;
-pub mod interrupt;
-pub mod mcp;
-pub mod ops;
-pub mod output;
-pub mod pane;
-pub mod process;
-pub mod procs;
-pub mod store;
-pub mod text;
-pub mod tmux;
-pub mod transcript;
+pub(crate) mod error;
+pub(crate) mod guard;
+pub(crate) mod interrupt;
+pub(crate) mod mcp;
+pub(crate) mod ops;
+pub(crate) mod output;
+pub(crate) mod pane;
+pub(crate) mod poll;
+pub(crate) mod process;
+pub(crate) mod procs;
+pub(crate) mod store;
+pub(crate) mod text;
+pub(crate) mod tmux;
+pub(crate) mod transcript;
 
 use clap::Parser;
 use std::ffi::OsString;
@@ -40,13 +41,15 @@ pub fn run(args: impl IntoIterator<Item = impl Into<OsString> + Clone>) -> Resul
         Err(e) => return Ok(usage_error(&e, wants_json(&args))),
     };
     let json = cli.global.json;
-    cli::dispatch(cli).map(ExitCode::from).inspect_err(|e| {
-        // One document: when the command already printed its report (a send delivered but not
-        // confirmed), the exit code and stderr carry the failure.
-        if json && !output::document_printed() {
-            print_json_error(e);
-        }
-    })
+    cli::dispatch(cli)
+        .map(|()| ExitCode::SUCCESS)
+        .inspect_err(|e| {
+            // One document: when the command already printed its report (a send delivered but
+            // not confirmed, doctor's checklist), the exit code and stderr carry the failure.
+            if json && !output::document_printed() && !matches!(e, SbError::SilentExit(_)) {
+                print_json_error(e);
+            }
+        })
 }
 
 /// `--json` among the options (before a `--`), for errors found before the command line parsed.
@@ -116,8 +119,11 @@ pub fn print_json_error(err: &SbError) {
 
 /// Print an error once, as `sb: error: …` with its hint, and return its exit code.
 pub fn report_error(err: &SbError) -> ExitCode {
-    if matches!(err, SbError::BrokenPipe) {
-        return ExitCode::SUCCESS;
+    match err {
+        SbError::BrokenPipe => return ExitCode::SUCCESS,
+        // The command printed its result; the status is all there is to add.
+        SbError::SilentExit(code) => return ExitCode::from(*code),
+        _ => {}
     }
     output::note(&err.render());
     ExitCode::from(err.exit_code())

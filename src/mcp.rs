@@ -4,7 +4,7 @@
 //! results with `isError: true` carrying the CLI's message.
 
 use crate::error::{Result, SbError};
-use crate::ops::{self, Ctx, detect::Until, send::SendParams};
+use crate::ops::{self, Ctx, detect::Until, send::SendParams, time};
 use rmcp::handler::server::{router::tool::ToolRouter, wrapper::Parameters};
 use rmcp::model::{CallToolResult, ContentBlock, Implementation, ServerCapabilities, ServerConfig};
 use rmcp::{Json, ServerHandler, ServiceExt, schemars, tool, tool_handler, tool_router};
@@ -180,14 +180,6 @@ impl From<ops::send::SendReport> for SendSummary {
     }
 }
 
-fn secs(s: f64) -> Duration {
-    Duration::from_secs_f64(if s.is_finite() {
-        s.clamp(0.0, 86_400.0)
-    } else {
-        0.0
-    })
-}
-
 /// A failure as a tool result with `isError: true`: the CLI's message as text, and the same
 /// `{"error": {kind, message, hint, exit_code, message_id}}` object `--json` prints as structured
 /// content.
@@ -257,17 +249,25 @@ impl SbServer {
         &self,
         Parameters(a): Parameters<SendArgs>,
     ) -> std::result::Result<Json<SendSummary>, CallToolResult> {
-        let p = SendParams {
-            from: a.from,
-            submit: a.submit.unwrap_or(true),
-            tag: a.tag.unwrap_or(true),
-            force: a.force.unwrap_or(false),
-            when_ready: a.when_ready_s.map(secs),
-            confirm: a.confirm_s.map(secs),
-            ..SendParams::new(a.to, a.text)
-        };
-        self.call(move |c| ops::send::send(c, &p).map(SendSummary::from))
-            .await
+        self.call(move |c| {
+            let p = SendParams {
+                from: a.from,
+                submit: a.submit.unwrap_or(true),
+                tag: a.tag.unwrap_or(true),
+                force: a.force.unwrap_or(false),
+                when_ready: a
+                    .when_ready_s
+                    .map(|s| time::seconds("when_ready_s", s))
+                    .transpose()?,
+                confirm: a
+                    .confirm_s
+                    .map(|s| time::seconds("confirm_s", s))
+                    .transpose()?,
+                ..SendParams::new(a.to, a.text)
+            };
+            ops::send::send(c, &p).map(SendSummary::from)
+        })
+        .await
     }
 
     /// Read the last lines of a peer's terminal (what a person would see in its pane).
@@ -378,9 +378,10 @@ impl SbServer {
         &self,
         Parameters(a): Parameters<WaitForArgs>,
     ) -> std::result::Result<Json<ops::detect::WaitReport>, CallToolResult> {
-        let timeout = secs(a.timeout_s.unwrap_or(600.0));
         self.call(move |c| {
-            ops::detect::wait(c, &a.role, a.until, timeout, Duration::from_millis(500))
+            let timeout = time::seconds_or("timeout_s", a.timeout_s, time::WAIT_TIMEOUT)?;
+            let interval = time::default(time::WAIT_INTERVAL);
+            ops::detect::wait(c, &a.role, a.until, timeout, interval)
         })
         .await
     }

@@ -21,7 +21,6 @@ pub enum WhileBusy {
 /// One agent's delivery and key behaviour, as measured on the pinned versions.
 #[derive(Debug, Clone, Copy)]
 pub struct Profile {
-    pub agent: Agent,
     /// Pause between the bracketed paste and Enter, sent as two tmux calls; 0 = one call.
     /// Gemini CLI 0.61 turns an Enter within 40 ms of a paste into a newline; 150 ms missed
     /// 4 of 15 sends on a loaded machine, 300 ms none.
@@ -32,45 +31,35 @@ pub struct Profile {
     /// Raw keys that quit or interrupt the agent (Codex quits on one C-c at an empty prompt):
     /// `respond` sends them only with --force.
     pub quitting_keys: &'static [&'static str],
-    /// The slash command that makes it exit cleanly.
-    pub exit_command: &'static str,
 }
 
 const CLAUDE: Profile = Profile {
-    agent: Agent::Claude,
     submit_pause_ms: 0,
     check_submit: false,
     while_busy: WhileBusy::Queue,
     quitting_keys: &["C-d"],
-    exit_command: "/exit",
 };
 
 const CODEX: Profile = Profile {
-    agent: Agent::Codex,
     submit_pause_ms: 0,
     check_submit: false,
     while_busy: WhileBusy::Disrupts,
     quitting_keys: &["C-c", "C-d"],
-    exit_command: "/quit",
 };
 
 const GEMINI: Profile = Profile {
-    agent: Agent::Gemini,
     submit_pause_ms: 300,
     check_submit: true,
     while_busy: WhileBusy::Queue,
     quitting_keys: &["C-c", "C-d"],
-    exit_command: "/quit",
 };
 
 /// An agent sb has no profile for: the guard refuses it before these values matter.
 const UNKNOWN: Profile = Profile {
-    agent: Agent::Unknown,
     submit_pause_ms: 0,
     check_submit: false,
     while_busy: WhileBusy::Disrupts,
     quitting_keys: &["C-c", "C-d"],
-    exit_command: "/exit",
 };
 
 /// The profile of `agent`.
@@ -89,9 +78,6 @@ mod tests {
 
     #[test]
     fn each_agent_has_its_own_profile() {
-        for a in [Agent::Claude, Agent::Codex, Agent::Gemini, Agent::Unknown] {
-            assert_eq!(profile(a).agent, a);
-        }
         assert!(profile(Agent::Gemini).submit_pause_ms >= 300);
         assert_eq!(profile(Agent::Codex).while_busy, WhileBusy::Disrupts);
         assert!(profile(Agent::Codex).quitting_keys.contains(&"C-c"));

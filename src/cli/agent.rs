@@ -31,7 +31,7 @@ pub struct AgentArgs {
     pub swallow_enters: u32,
 }
 
-pub fn run(a: AgentArgs) -> Result<u8> {
+pub fn run(a: AgentArgs) -> Result<()> {
     let spec = AgentSpec {
         record: a.record,
         screen: a.screen,
@@ -42,5 +42,5 @@ pub fn run(a: AgentArgs) -> Result<u8> {
         swallow_enters: a.swallow_enters,
     };
     agent::run(spec).map_err(|e| SbError::Other(anyhow::anyhow!("agent: {e}")))?;
-    Ok(0)
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! `sb demo`: run the three-role loop on a private tmux server and show what sb saw.
 
+use super::done;
 use crate::error::Result;
 use crate::ops::demo;
 use crate::ops::setup::shell_quote;
@@ -34,13 +35,13 @@ fn exports(r: &demo::DemoReport) -> String {
     )
 }
 
-pub fn run(out: Out, a: DemoArgs) -> Result<std::io::Result<()>> {
+pub fn run(out: Out, a: DemoArgs) -> Result<()> {
     let mut progress = |s: &str| note(&format!("{} {s}", out.paint("==>", Style::Accent)));
     let r = demo::demo(a.keep || a.env, &mut progress)?;
     if a.env && !out.json {
-        return Ok(out.line(&exports(&r)));
+        return done(out.line(&exports(&r)));
     }
-    Ok(out.emit(&r, |r| {
+    done(out.emit(&r, |r| {
         let mut s = String::new();
         s.push_str(&out.paint("Messages\n", Style::Bold));
         for m in &r.messages {

@@ -1,9 +1,11 @@
 //! `sb detect` and `sb wait`: a peer's state, read off its screen.
 
+use super::done;
 use crate::detect::State;
 use crate::error::{Result, SbError};
 use crate::ops::Ctx;
 use crate::ops::detect::{self as op, DetectReport, Until};
+use crate::ops::time;
 use crate::output::{Out, Style};
 use clap::Args;
 use std::path::PathBuf;
@@ -42,14 +44,14 @@ pub struct WaitArgs {
     #[arg(long, value_enum)]
     pub until: Until,
     /// Give up after this long (500ms, 30s, 10m, 1h)
-    #[arg(long, default_value = "10m", value_parser = super::send::parse_duration)]
+    #[arg(long, default_value = time::WAIT_TIMEOUT, value_parser = time::parse_duration)]
     pub timeout: std::time::Duration,
     /// How often to look
-    #[arg(long, default_value = "500ms", value_parser = super::send::parse_duration)]
+    #[arg(long, default_value = time::WAIT_INTERVAL, value_parser = time::parse_duration)]
     pub interval: std::time::Duration,
 }
 
-pub fn run(ctx: Option<&Ctx>, out: Out, a: DetectArgs) -> Result<std::io::Result<()>> {
+pub fn run(ctx: Option<&Ctx>, out: Out, a: DetectArgs) -> Result<()> {
     let r = match (&a.screen, &a.role, ctx) {
         (Some(path), _, _) => {
             let bytes = if path.as_os_str() == "-" {
@@ -64,12 +66,12 @@ pub fn run(ctx: Option<&Ctx>, out: Out, a: DetectArgs) -> Result<std::io::Result
         (None, Some(role), Some(ctx)) => op::detect(ctx, role, a.lines)?,
         _ => return Err(SbError::Usage("name a ROLE or pass --screen FILE".into())),
     };
-    Ok(out.emit(&r, |r| render(out, r)))
+    done(out.emit(&r, |r| render(out, r)))
 }
 
-pub fn run_wait(ctx: &Ctx, out: Out, a: WaitArgs) -> Result<std::io::Result<()>> {
+pub fn run_wait(ctx: &Ctx, out: Out, a: WaitArgs) -> Result<()> {
     let r = op::wait(ctx, &a.role, a.until, a.timeout, a.interval)?;
-    Ok(out.emit(&r, |r| render(out, &r.report)))
+    done(out.emit(&r, |r| render(out, &r.report)))
 }
 
 /// The state in colour, then the question, options, draft and the deciding rule.

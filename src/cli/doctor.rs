@@ -21,7 +21,7 @@ pub struct DoctorArgs {
     pub claude: bool,
 }
 
-pub fn run(ctx: &Ctx, out: Out, a: DoctorArgs) -> Result<u8> {
+pub fn run(ctx: &Ctx, out: Out, a: DoctorArgs) -> Result<()> {
     let r = doctor::doctor(ctx, a.claude);
     out.emit(&r, |r| {
         let mut s = String::new();
@@ -44,5 +44,5 @@ pub fn run(ctx: &Ctx, out: Out, a: DoctorArgs) -> Result<u8> {
         s
     })
     .map_err(SbError::from_io)?;
-    Ok(u8::from(!r.ok))
+    super::exit_status(u8::from(!r.ok))
 }

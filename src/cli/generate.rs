@@ -32,7 +32,7 @@ pub const SHELLS: [(&str, &str); 5] = [
     ("powershell", "_sb.ps1"),
 ];
 
-pub fn run(a: GenerateArgs) -> Result<u8> {
+pub fn run(a: GenerateArgs) -> Result<()> {
     let io = |e: std::io::Error| SbError::Other(anyhow::anyhow!("generate: {e}"));
     match a.what {
         GenerateCmd::Completions { dir } => {
@@ -56,7 +56,7 @@ pub fn run(a: GenerateArgs) -> Result<u8> {
             man_pages(&cmd, "sb", &dir).map_err(io)?;
         }
     }
-    Ok(0)
+    Ok(())
 }
 
 fn man_pages(cmd: &clap::Command, name: &str, dir: &Path) -> std::io::Result<()> {

@@ -1,5 +1,6 @@
 //! `sb history` and `sb inbox`: the newest messages, newest last.
 
+use super::done;
 use crate::clock::{parse_rfc3339, short_time};
 use crate::error::{Result, SbError};
 use crate::ops::{Ctx, history};
@@ -66,7 +67,7 @@ pub struct InboxArgs {
 
 use super::role_completer;
 
-pub fn run(ctx: &Ctx, out: Out, a: HistoryArgs) -> Result<std::io::Result<()>> {
+pub fn run(ctx: &Ctx, out: Out, a: HistoryArgs) -> Result<()> {
     if a.follow && out.json {
         return Err(SbError::Usage(
             "--follow prints a stream, and --json is one document: use --follow --jsonl".into(),
@@ -75,14 +76,10 @@ pub fn run(ctx: &Ctx, out: Out, a: HistoryArgs) -> Result<std::io::Result<()>> {
     let start = log::file_len(&ctx.state.conversation());
     let now = SystemTime::now();
     if a.limit == 0 {
-        if let Err(e) = stream_all(ctx, out, &a, now)? {
-            return Ok(Err(e));
-        }
+        stream_all(ctx, out, &a, now)?;
     } else {
         let r = history::history(ctx, Some(a.limit), a.role.as_deref())?;
-        if let Err(e) = print(out, a.jsonl, a.utc, &r) {
-            return Ok(Err(e));
-        }
+        print(out, a.jsonl, a.utc, &r)?;
     }
     if a.follow {
         let role = a.role.clone();
@@ -106,18 +103,13 @@ pub fn run(ctx: &Ctx, out: Out, a: HistoryArgs) -> Result<std::io::Result<()>> {
             return Err(SbError::from_io(e));
         }
     }
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// `history -n 0`: every message, written as it is read, so memory stays flat whatever the log's
 /// size (one line and a 64 KiB output buffer). `--json` is still one document, written piece by
 /// piece.
-fn stream_all(
-    ctx: &Ctx,
-    out: Out,
-    a: &HistoryArgs,
-    now: SystemTime,
-) -> Result<std::io::Result<()>> {
+fn stream_all(ctx: &Ctx, out: Out, a: &HistoryArgs, now: SystemTime) -> Result<()> {
     use std::io::Write;
     let mut w = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut failed: Option<std::io::Error> = None;
@@ -125,7 +117,7 @@ fn stream_all(
     if out.json {
         crate::output::mark_document_printed();
         if let Err(e) = w.write_all(b"{\n  \"messages\": [") {
-            return Ok(Err(e));
+            return Err(e.into());
         }
     }
     let skipped = history::history_each(ctx, a.role.as_deref(), |m| {
@@ -148,23 +140,23 @@ fn stream_all(
         failed.is_none()
     })?;
     if let Some(e) = failed {
-        return Ok(Err(e));
+        return Err(e.into());
     }
     if out.json {
         let close = if first { "],\n" } else { "\n  ],\n" };
         if let Err(e) = write!(w, "{close}  \"skipped\": {skipped}\n}}\n") {
-            return Ok(Err(e));
+            return Err(e.into());
         }
     }
     if let Err(e) = w.flush() {
-        return Ok(Err(e));
+        return Err(e.into());
     }
     drop(w);
     warn_skipped(skipped);
-    Ok(Ok(()))
+    Ok(())
 }
 
-pub fn run_inbox(ctx: &Ctx, out: Out, a: InboxArgs) -> Result<std::io::Result<()>> {
+pub fn run_inbox(ctx: &Ctx, out: Out, a: InboxArgs) -> Result<()> {
     let r = history::inbox_with(
         ctx,
         &history::InboxParams {
@@ -177,7 +169,7 @@ pub fn run_inbox(ctx: &Ctx, out: Out, a: InboxArgs) -> Result<std::io::Result<()
     if !out.json && !a.jsonl && r.messages.is_empty() && a.unread {
         note(&format!("no unread messages for {}", a.role));
     }
-    Ok(print(out, a.jsonl, a.utc, &r))
+    done(print(out, a.jsonl, a.utc, &r))
 }
 
 fn warn_skipped(skipped: usize) {

@@ -43,13 +43,12 @@ pub enum HookCmd {
     BeforeAgent,
 }
 
-/// Run a hook; the exit code is always 0 (a hook must never break the session).
-pub fn run(g: &Global, c: HookCmd) -> u8 {
+/// Run a hook; it always succeeds (a hook must never break the session), so nothing is returned.
+pub fn run(g: &Global, c: HookCmd) {
     let _ = match c {
         HookCmd::SessionStart => brief(g, hook::SESSION_START, hook::session_start),
         HookCmd::BeforeAgent => brief(g, hook::BEFORE_AGENT, hook::before_agent),
     };
-    0
 }
 
 type HookFn = fn(

@@ -183,40 +183,56 @@ pub(crate) fn warn_unregistered_from(ctx: &Ctx, from: Option<&str>) {
 }
 
 /// Run a parsed command line. Ok(exit code) for outcomes that are not errors.
-pub fn dispatch(cli: Cli) -> Result<u8> {
+/// An adapter's printing, as its result: a closed stdout is a quiet success (`BrokenPipe`).
+pub(crate) fn done(printed: std::io::Result<()>) -> Result<()> {
+    printed.map_err(crate::error::SbError::from)
+}
+
+pub fn dispatch(cli: Cli) -> Result<()> {
     let g = &cli.global;
     let out = g.out();
-    let io = |r: std::io::Result<()>| r.map_err(crate::error::SbError::from_io);
     match cli.cmd {
-        Cmd::Register(a) => io(register::run(&g.ctx()?, out, a)?)?,
-        Cmd::Unregister(a) => io(register::run_unregister(&g.ctx()?, out, a)?)?,
-        Cmd::Peers(a) => io(peers::run(&g.ctx()?, out, a)?)?,
-        Cmd::Send(a) => io(send::run(&g.ctx()?, out, a)?)?,
-        Cmd::Peek(a) => io(peek::run(&g.ctx()?, out, a)?)?,
+        Cmd::Register(a) => register::run(&g.ctx()?, out, a),
+        Cmd::Unregister(a) => register::run_unregister(&g.ctx()?, out, a),
+        Cmd::Peers(a) => peers::run(&g.ctx()?, out, a),
+        Cmd::Send(a) => send::run(&g.ctx()?, out, a),
+        Cmd::Peek(a) => peek::run(&g.ctx()?, out, a),
         Cmd::Detect(a) => {
             let ctx = if a.screen.is_some() {
                 None
             } else {
                 Some(g.ctx()?)
             };
-            io(detect::run(ctx.as_ref(), out, a)?)?
+            detect::run(ctx.as_ref(), out, a)
         }
-        Cmd::Wait(a) => io(detect::run_wait(&g.ctx()?, out, a)?)?,
-        Cmd::Respond(a) => io(respond::run(&g.ctx()?, out, a)?)?,
-        Cmd::History(a) => io(history::run(&g.ctx()?, out, a)?)?,
-        Cmd::Inbox(a) => io(history::run_inbox(&g.ctx()?, out, a)?)?,
-        Cmd::Prompt(c) => io(prompt::run(&g.ctx()?, out, c)?)?,
-        Cmd::Demo(a) => io(demo::run(out, a)?)?,
-        Cmd::Watch(a) => io(watch::run(&g.ctx()?, out, a)?)?,
-        Cmd::Mcp(_) => crate::mcp::serve(g.ctx()?)?,
-        Cmd::Setup(a) => return setup::run(out, a),
-        Cmd::Doctor(a) => return doctor::run(&g.ctx()?, out, a),
-        Cmd::Init(a) => io(up::run_init(out, a)?)?,
-        Cmd::Up(a) => return up::run_up(&g.ctx()?, out, a),
-        Cmd::Down(a) => io(up::run_down(&g.ctx()?, out, a)?)?,
-        Cmd::Hook(c) => return Ok(hook::run(g, c)),
-        Cmd::Generate(a) => return generate::run(a),
-        Cmd::Agent(a) => return agent::run(a),
+        Cmd::Wait(a) => detect::run_wait(&g.ctx()?, out, a),
+        Cmd::Respond(a) => respond::run(&g.ctx()?, out, a),
+        Cmd::History(a) => history::run(&g.ctx()?, out, a),
+        Cmd::Inbox(a) => history::run_inbox(&g.ctx()?, out, a),
+        Cmd::Prompt(c) => prompt::run(&g.ctx()?, out, c),
+        Cmd::Demo(a) => demo::run(out, a),
+        Cmd::Watch(a) => watch::run(&g.ctx()?, out, a),
+        Cmd::Mcp(_) => crate::mcp::serve(g.ctx()?),
+        Cmd::Setup(a) => setup::run(out, a),
+        Cmd::Doctor(a) => doctor::run(&g.ctx()?, out, a),
+        Cmd::Init(a) => up::run_init(out, a),
+        Cmd::Up(a) => up::run_up(&g.ctx()?, out, a),
+        Cmd::Down(a) => up::run_down(&g.ctx()?, out, a),
+        Cmd::Hook(c) => {
+            hook::run(g, c);
+            Ok(())
+        }
+        Cmd::Generate(a) => generate::run(a),
+        Cmd::Agent(a) => agent::run(a),
     }
-    Ok(0)
+}
+
+/// A command whose result is a non-zero exit status without an error message (doctor found a
+/// problem, setup left work undone, up left a role stuck).
+pub(crate) fn exit_status(code: u8) -> Result<()> {
+    if code == 0 {
+        Ok(())
+    } else {
+        Err(crate::error::SbError::SilentExit(code))
+    }
 }

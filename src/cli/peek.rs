@@ -1,5 +1,6 @@
 //! `sb peek`: print the last lines of a peer's pane.
 
+use super::done;
 use crate::error::Result;
 use crate::ops::{Ctx, peek};
 use crate::output::Out;
@@ -19,7 +20,7 @@ pub struct PeekArgs {
     pub lines: usize,
 }
 
-pub fn run(ctx: &Ctx, out: Out, a: PeekArgs) -> Result<std::io::Result<()>> {
+pub fn run(ctx: &Ctx, out: Out, a: PeekArgs) -> Result<()> {
     let r = peek::peek(ctx, &a.role, Some(a.lines))?;
-    Ok(out.emit(&r, |r| r.text.clone()))
+    done(out.emit(&r, |r| r.text.clone()))
 }

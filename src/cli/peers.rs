@@ -1,5 +1,6 @@
 //! `sb peers`: the registered roles as a table.
 
+use super::done;
 use crate::clock::age;
 use crate::error::Result;
 use crate::ops::{Ctx, peers};
@@ -14,12 +15,12 @@ use comfy_table::Cell;
 )]
 pub struct PeersArgs {}
 
-pub fn run(ctx: &Ctx, out: Out, _a: PeersArgs) -> Result<std::io::Result<()>> {
+pub fn run(ctx: &Ctx, out: Out, _a: PeersArgs) -> Result<()> {
     let r = peers::peers(ctx)?;
     if let Some(w) = &r.warning {
         note(&format!("sb: warning: {w}"));
     }
-    Ok(out.emit(&r, |r| {
+    done(out.emit(&r, |r| {
         if r.peers.is_empty() {
             return "no roles registered; run `sb register ROLE` inside a tmux pane".into();
         }

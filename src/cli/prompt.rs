@@ -1,5 +1,6 @@
 //! `sb prompt set/get/ls/rm`: role briefings restored by the SessionStart hook.
 
+use super::done;
 use crate::error::{Result, SbError};
 use crate::ops::{Ctx, prompt};
 use crate::output::{Out, note};
@@ -50,7 +51,7 @@ pub struct RoleArg {
     pub role: String,
 }
 
-pub fn run(ctx: &Ctx, out: Out, c: PromptCmd) -> Result<std::io::Result<()>> {
+pub fn run(ctx: &Ctx, out: Out, c: PromptCmd) -> Result<()> {
     match c {
         PromptCmd::Set(a) => {
             let (text, lossy) = match (a.text.as_deref(), &a.file) {
@@ -67,17 +68,17 @@ pub fn run(ctx: &Ctx, out: Out, c: PromptCmd) -> Result<std::io::Result<()>> {
                 note(&lossy_warning("the briefing"));
             }
             let r = prompt::set_prompt(ctx, &a.role, &text)?;
-            Ok(out.emit(&r, |r| {
+            done(out.emit(&r, |r| {
                 format!("saved the briefing of {} ({} bytes)", r.role, r.text.len())
             }))
         }
         PromptCmd::Get(a) => {
             let r = prompt::get_prompt(ctx, &a.role)?;
-            Ok(out.emit(&r, |r| r.text.clone()))
+            done(out.emit(&r, |r| r.text.clone()))
         }
         PromptCmd::Ls => {
             let r = prompt::list_prompts(ctx)?;
-            Ok(out.emit(&r, |r| {
+            done(out.emit(&r, |r| {
                 if r.prompts.is_empty() {
                     return "no briefings saved; add one with `sb prompt set ROLE TEXT`".into();
                 }
@@ -101,7 +102,7 @@ pub fn run(ctx: &Ctx, out: Out, c: PromptCmd) -> Result<std::io::Result<()>> {
         }
         PromptCmd::Rm(a) => {
             let r = prompt::delete_prompt(ctx, &a.role)?;
-            Ok(out.emit(&r, |r| format!("removed the briefing of {}", r.role)))
+            done(out.emit(&r, |r| format!("removed the briefing of {}", r.role)))
         }
     }
 }

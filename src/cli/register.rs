@@ -1,5 +1,6 @@
 //! `sb register` and `sb unregister`.
 
+use super::done;
 use crate::error::Result;
 use crate::ops::{Ctx, register};
 use crate::output::{Out, note};
@@ -27,7 +28,7 @@ pub struct UnregisterArgs {
     pub role: String,
 }
 
-pub fn run(ctx: &Ctx, out: Out, a: RegisterArgs) -> Result<std::io::Result<()>> {
+pub fn run(ctx: &Ctx, out: Out, a: RegisterArgs) -> Result<()> {
     let r = register::register(ctx, &a.role, a.pane.as_deref())?;
     if !r.shares_pane_with.is_empty() {
         note(&format!(
@@ -36,7 +37,7 @@ pub fn run(ctx: &Ctx, out: Out, a: RegisterArgs) -> Result<std::io::Result<()>> 
             r.shares_pane_with.join(", ")
         ));
     }
-    Ok(out.emit(&r, |r| {
+    done(out.emit(&r, |r| {
         let moved = r
             .previous_pane
             .as_ref()
@@ -49,7 +50,7 @@ pub fn run(ctx: &Ctx, out: Out, a: RegisterArgs) -> Result<std::io::Result<()>> 
     }))
 }
 
-pub fn run_unregister(ctx: &Ctx, out: Out, a: UnregisterArgs) -> Result<std::io::Result<()>> {
+pub fn run_unregister(ctx: &Ctx, out: Out, a: UnregisterArgs) -> Result<()> {
     let r = register::unregister(ctx, &a.role)?;
-    Ok(out.emit(&r, |r| format!("unregistered {} (pane {})", r.role, r.pane)))
+    done(out.emit(&r, |r| format!("unregistered {} (pane {})", r.role, r.pane)))
 }

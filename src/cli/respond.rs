@@ -1,5 +1,6 @@
 //! `sb respond`: answer a peer's menu by option number or with raw keys.
 
+use super::done;
 use crate::error::Result;
 use crate::ops::{Ctx, respond};
 use crate::output::{Out, note};
@@ -36,7 +37,7 @@ pub struct RespondArgs {
     pub force: bool,
 }
 
-pub fn run(ctx: &Ctx, out: Out, a: RespondArgs) -> Result<std::io::Result<()>> {
+pub fn run(ctx: &Ctx, out: Out, a: RespondArgs) -> Result<()> {
     let r = match a.option {
         Some(n) => respond::respond_option(ctx, &a.role, n, a.expect.as_deref())?,
         None => respond::respond(ctx, &a.role, &a.keys, a.expect.as_deref(), a.force)?,
@@ -48,7 +49,7 @@ pub fn run(ctx: &Ctx, out: Out, a: RespondArgs) -> Result<std::io::Result<()>> {
             r.role,
             r.pane
         ));
-        return Ok(Ok(()));
+        return Ok(());
     }
-    Ok(out.emit(&r, |_| String::new()))
+    done(out.emit(&r, |_| String::new()))
 }

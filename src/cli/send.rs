@@ -1,7 +1,8 @@
 //! `sb send`: paste a message into a peer's prompt.
 
+use super::done;
 use crate::error::{Result, SbError};
-use crate::ops::{Ctx, send};
+use crate::ops::{Ctx, send, time};
 use crate::output::{Out, note};
 use clap::Args;
 
@@ -40,16 +41,16 @@ pub struct SendArgs {
     pub force: bool,
     /// Wait until the peer can take the message instead of refusing; a timeout is given only as
     /// `--when-ready=5m` [default timeout: 10m]
-    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = "10m", value_parser = parse_duration)]
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = time::WHEN_READY, value_parser = time::parse_duration)]
     pub when_ready: Option<std::time::Duration>,
     /// Wait until the message is seen taken as a user turn (transcript, else screen); one Enter
     /// is retried if the text still sits in the box. Exit 5 when unconfirmed; a timeout is given
     /// only as `--confirm=30s` [default timeout: 30s]
-    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = "30s", value_parser = parse_duration)]
+    #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = time::CONFIRM, value_parser = time::parse_duration)]
     pub confirm: Option<std::time::Duration>,
 }
 
-pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
+pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<()> {
     // Ctrl-C while waiting (--when-ready, --confirm) logs the message before sb exits.
     crate::interrupt::install();
     let text = if a.text.len() == 1 && a.text[0] == "-" {
@@ -108,28 +109,5 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<std::io::Result<()>> {
             ),
         });
     }
-    Ok(printed)
-}
-
-/// `500ms`, `30s`, `10m`, `1h`, or a bare number of seconds.
-pub fn parse_duration(s: &str) -> std::result::Result<std::time::Duration, String> {
-    let s = s.trim();
-    let split = s
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: f64 = num
-        .parse()
-        .map_err(|_| format!("invalid duration {s:?}: use e.g. 500ms, 30s, 10m, 1h"))?;
-    let secs = match unit {
-        "ms" => n / 1000.0,
-        "" | "s" => n,
-        "m" => n * 60.0,
-        "h" => n * 3600.0,
-        _ => return Err(format!("invalid duration unit in {s:?}: use ms, s, m or h")),
-    };
-    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
-        return Err(format!("invalid duration {s:?}"));
-    }
-    Ok(std::time::Duration::from_secs_f64(secs))
+    done(printed)
 }

@@ -38,7 +38,7 @@ pub struct SetupArgs {
 }
 
 /// Ok(1) when the MCP registration failed (the report says why).
-pub fn run(out: Out, a: SetupArgs) -> Result<u8> {
+pub fn run(out: Out, a: SetupArgs) -> Result<()> {
     let env = SetupEnv::detect()?;
     let r = setup::setup_agent(a.agent, &env, a.dry_run, a.uninstall)?;
     let io = |r: std::io::Result<()>| r.map_err(SbError::from_io);
@@ -47,7 +47,7 @@ pub fn run(out: Out, a: SetupArgs) -> Result<u8> {
     } else {
         io(human(out, &r))?;
     }
-    Ok(u8::from(r.mcp.action == McpAction::Failed))
+    super::exit_status(u8::from(r.mcp.action == McpAction::Failed))
 }
 
 fn human(out: Out, r: &SetupReport) -> std::io::Result<()> {

@@ -1,5 +1,6 @@
 //! `sb init`, `sb up` and `sb down`: a whole team from one file.
 
+use super::done;
 use crate::error::{Result, SbError};
 use crate::ops::Ctx;
 use crate::ops::team::down::{self, DownParams, DownReport, Stop};
@@ -43,7 +44,7 @@ pub struct UpArgs {
     #[arg(long)]
     pub setup: bool,
     /// How long to wait for the agents to be ready
-    #[arg(long, default_value = "90s", value_parser = super::send::parse_duration)]
+    #[arg(long, default_value = "90s", value_parser = crate::ops::time::parse_duration)]
     pub timeout: std::time::Duration,
 }
 
@@ -88,7 +89,7 @@ pub struct DownArgs {
     #[arg(long)]
     pub keep_worktrees: bool,
     /// How long the agents get to exit before their panes are killed
-    #[arg(long, default_value = "5s", value_parser = super::send::parse_duration)]
+    #[arg(long, default_value = "5s", value_parser = crate::ops::time::parse_duration)]
     pub grace: std::time::Duration,
 }
 
@@ -104,9 +105,9 @@ pub struct InitArgs {
     pub file: PathBuf,
 }
 
-pub fn run_init(out: Out, a: InitArgs) -> Result<std::io::Result<()>> {
+pub fn run_init(out: Out, a: InitArgs) -> Result<()> {
     let r = init::init(&a.file)?;
-    Ok(out.emit(&r, |r| {
+    done(out.emit(&r, |r| {
         format!(
             "wrote {} ({}); edit it, then `sb up` starts tmux session {:?}",
             r.file,
@@ -117,7 +118,7 @@ pub fn run_init(out: Out, a: InitArgs) -> Result<std::io::Result<()>> {
 }
 
 /// Ok(exit code): 5 when a role is not ready.
-pub fn run_up(ctx: &Ctx, out: Out, a: UpArgs) -> Result<u8> {
+pub fn run_up(ctx: &Ctx, out: Out, a: UpArgs) -> Result<()> {
     let p = UpParams {
         file: a.file,
         dry_run: a.dry_run,
@@ -138,7 +139,7 @@ pub fn run_up(ctx: &Ctx, out: Out, a: UpArgs) -> Result<u8> {
             ));
         }
     }
-    Ok(if r.ok { 0 } else { 5 })
+    super::exit_status(if r.ok { 0 } else { 5 })
 }
 
 fn human_up(out: Out, r: &UpReport) -> String {
@@ -317,14 +318,14 @@ fn wiring_text(out: Out, w: &up::Wiring, dry_run: bool) -> String {
     s
 }
 
-pub fn run_down(ctx: &Ctx, out: Out, a: DownArgs) -> Result<std::io::Result<()>> {
+pub fn run_down(ctx: &Ctx, out: Out, a: DownArgs) -> Result<()> {
     let p = DownParams {
         file: a.file,
         keep_worktrees: a.keep_worktrees,
         grace: a.grace,
     };
     let r = down::down(ctx, &p)?;
-    Ok(out.emit(&r, |r| human_down(out, r)))
+    done(out.emit(&r, |r| human_down(out, r)))
 }
 
 fn human_down(out: Out, r: &DownReport) -> String {

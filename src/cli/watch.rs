@@ -2,6 +2,7 @@
 
 use crate::error::{Result, SbError};
 use crate::ops::Ctx;
+use crate::ops::time;
 use crate::ops::watch::{self, EventKind, WatchParams};
 use crate::output::{Out, Style, note};
 use clap::Args;
@@ -29,17 +30,17 @@ pub struct WatchArgs {
     #[arg(long, conflicts_with = "json")]
     pub jsonl: bool,
     /// How often to look at each peer
-    #[arg(long, default_value = "1s", value_parser = super::send::parse_duration)]
+    #[arg(long, default_value = time::WATCH_INTERVAL, value_parser = time::parse_duration)]
     pub interval: std::time::Duration,
     /// Report a peer busy for longer than this once as stalled (0 = never)
-    #[arg(long, default_value = "15m", value_parser = super::send::parse_duration)]
+    #[arg(long, default_value = time::STALL_AFTER, value_parser = time::parse_duration)]
     pub stall_after: std::time::Duration,
     /// Stop after N rounds (for scripts and tests)
     #[arg(long, hide = true)]
     pub rounds: Option<u64>,
 }
 
-pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<std::io::Result<()>> {
+pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<()> {
     if out.json {
         return Err(SbError::Usage(
             "sb watch prints a stream of events, and --json is one document: use --jsonl".into(),
@@ -113,7 +114,7 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<std::io::Result<()>> {
     })?;
     match failed {
         Some(e) => Err(SbError::from_io(e)),
-        None => Ok(Ok(())),
+        None => Ok(()),
     }
 }
 

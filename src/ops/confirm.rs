@@ -11,6 +11,7 @@
 use crate::detect::{Agent, Detection, State};
 use crate::error::Result;
 use crate::pane::Pane;
+use crate::poll::{Step, Waited, poll_until};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -53,7 +54,7 @@ pub fn confirm(
     } else {
         "screen"
     };
-    loop {
+    let waited = poll_until(timeout, CHECK_EVERY, || {
         let seen = pane.observe().ok();
         let det = seen.as_ref().map(|o| &o.detection);
         state = det.map(|d| d.state).or(state);
@@ -70,17 +71,21 @@ pub fn confirm(
             }),
         };
         if confirmed {
-            return Ok(report(true, method, start, retried, state));
+            return Ok::<_, crate::error::SbError>(Step::Done(()));
         }
-        if in_box && !retried && start.elapsed() >= Duration::from_millis(700) {
+        if in_box && !retried && start.elapsed() >= RETRY_AFTER {
             retried = retry_enter(pane, &probe)?;
         }
-        if start.elapsed() >= timeout {
-            return Ok(report(false, method, start, retried, state));
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
+        Ok(Step::Again)
+    })?;
+    let confirmed = matches!(waited, Waited::Done(()));
+    Ok(report(confirmed, method, start, retried, state))
 }
+
+/// How often the transcript or screen is looked at.
+const CHECK_EVERY: Duration = Duration::from_millis(200);
+/// How long the text may sit in the box before Enter is pressed once more.
+const RETRY_AFTER: Duration = Duration::from_millis(700);
 
 /// Press Enter once more, under the pane lock, only if the message still sits in the input box
 /// and nothing else (a menu) is open: a fresh look decides, not the one from before the lock.
@@ -117,7 +122,7 @@ pub fn count_visible(screen: &str, probe: &str) -> usize {
     if probe.is_empty() {
         return 0;
     }
-    let flat = despace(&strip_sgr(screen));
+    let flat = despace(&crate::output::strip_sgr(screen));
     flat.matches(probe).count()
 }
 
@@ -146,25 +151,6 @@ pub fn probe(typed: &str) -> String {
 
 fn despace(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// Remove CSI escape sequences (`ESC [ … final`) from captured text.
-fn strip_sgr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut it = s.chars().peekable();
-    while let Some(c) = it.next() {
-        if c == '\x1b' && it.peek() == Some(&'[') {
-            it.next();
-            for d in it.by_ref() {
-                if ('@'..='~').contains(&d) {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Whether a user message the agent wrote to its transcript after byte `from` contains `probe`.

@@ -4,11 +4,12 @@
 use super::Ctx;
 use super::setup::shell_quote;
 use crate::error::{Result, SbError};
+use crate::poll::{Step, Waited, poll_until};
 use crate::store::StateDir;
 use crate::tmux::Tmux;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DemoReport {
@@ -193,12 +194,8 @@ fn run_loop(
 }
 
 fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let start = Instant::now();
-    while start.elapsed() < timeout {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    f()
+    let waited = poll_until(timeout, Duration::from_millis(50), || {
+        Ok::<_, ()>(if f() { Step::Done(()) } else { Step::Again })
+    });
+    matches!(waited, Ok(Waited::Done(())))
 }

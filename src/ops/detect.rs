@@ -6,6 +6,7 @@ use crate::detect::{self, Detection, State};
 use crate::error::{Result, SbError};
 use crate::guard::{self, AgentStatus};
 use crate::pane::{Observation, Pane, bottom_rows};
+use crate::poll::{Step, Waited, poll_until};
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -131,32 +132,31 @@ pub fn wait(
     interval: Duration,
 ) -> Result<WaitReport> {
     let start = Instant::now();
-    let interval = interval.max(Duration::from_millis(10));
-    loop {
-        let report = detect(ctx, role, None)?;
+    let pane = Pane::resolve(ctx, role)?;
+    let mut last = None;
+    let waited = poll_until(timeout, interval.max(Duration::from_millis(10)), || {
+        let report = from_observation(&pane, pane.observe()?);
         if until.matches(report.detection.state) {
-            return Ok(WaitReport {
-                waited_ms: start.elapsed().as_millis() as u64,
-                report,
-            });
+            return Ok::<_, SbError>(Step::Done(report));
         }
-        if start.elapsed() >= timeout {
-            return Err(SbError::Timeout {
-                secs: timeout.as_secs_f64(),
-                what: format!(
-                    "{role} is still {} (waiting for {})",
-                    report.detection.state,
-                    serde_json::to_value(until)
-                        .ok()
-                        .and_then(|v| v.as_str().map(String::from))
-                        .unwrap_or_default()
-                ),
-            });
-        }
-        std::thread::sleep(
-            interval
-                .min(timeout.saturating_sub(start.elapsed()))
-                .max(Duration::from_millis(1)),
-        );
+        last = Some(report.detection.state);
+        Ok(Step::Again)
+    })?;
+    match waited {
+        Waited::Done(report) => Ok(WaitReport {
+            waited_ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+            report,
+        }),
+        Waited::TimedOut => Err(SbError::Timeout {
+            secs: timeout.as_secs_f64(),
+            what: format!(
+                "{role} is still {} (waiting for {})",
+                last.map_or("unknown", |s| s.as_str()),
+                serde_json::to_value(until)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default()
+            ),
+        }),
     }
 }

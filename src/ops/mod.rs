@@ -15,6 +15,7 @@ pub mod respond;
 pub mod send;
 pub mod setup;
 pub mod team;
+pub mod time;
 pub mod watch;
 
 use crate::error::Result;

@@ -6,8 +6,9 @@ use super::Ctx;
 use crate::detect::{Detection, State};
 use crate::error::{Result, SbError};
 use crate::pane::Pane;
+use crate::poll::{Step, Waited, poll_until};
 use serde::{Deserialize, Serialize};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RespondReport {
@@ -234,18 +235,18 @@ enum Took {
 /// Whether, within `wait`, the dialog with fingerprint `fp` closed or changed (the menu took the
 /// keys). A screen that cannot be read counts as changed: the dialog is at least not there.
 fn took_keys(pane: &Pane, fp: &str, wait: Duration) -> Took {
-    let start = Instant::now();
-    loop {
-        match pane.observe() {
-            Ok(o)
-                if o.detection.state == State::WaitingSelect && o.detection.fingerprint() == fp => {
-            }
-            _ => return Took::Yes,
-        }
-        if start.elapsed() >= wait {
-            return Took::No;
-        }
-        std::thread::sleep(Duration::from_millis(60));
+    let same_dialog = |o: &crate::pane::Observation| {
+        o.detection.state == State::WaitingSelect && o.detection.fingerprint() == fp
+    };
+    let waited = poll_until(wait, Duration::from_millis(60), || {
+        Ok::<_, ()>(match pane.observe() {
+            Ok(o) if same_dialog(&o) => Step::Again,
+            _ => Step::Done(()),
+        })
+    });
+    match waited {
+        Ok(Waited::Done(())) => Took::Yes,
+        _ => Took::No,
     }
 }
 

@@ -11,13 +11,14 @@ use crate::clock::{new_id, now_rfc3339};
 use crate::detect::{Agent, State};
 use crate::error::{Result, SbError};
 use crate::pane::{Observation, Pane};
+use crate::poll::{Step, Waited, poll_until};
 use crate::store::log::{Message, Outcome, append_message_with, file_len};
 use crate::store::registry::Registry;
 use crate::store::validate_role;
 use crate::text::sanitize;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// What to send and how.
 #[derive(Debug, Clone)]
@@ -115,26 +116,32 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     };
     // Write-ahead: nothing is typed unless this record is on disk in both logs.
     append_message_with(&ctx.state, &msg, true)?;
-    let deadline = p.when_ready.map(|d| Instant::now() + d);
-    // The outcome is logged under the pane lock, so the logs list messages in delivery order.
-    let (seen, lock) = loop {
-        let lock = match pane.lock() {
-            Ok(lock) => lock,
-            Err(e) => break (Err(e), None),
-        };
-        let outcome = attempt(&pane, p, &typed);
-        let refused = matches!(outcome, Err(SbError::Refused { .. }));
-        if refused && deadline.is_some_and(|d| Instant::now() < d) {
-            drop(lock);
-            if crate::interrupt::requested() {
-                let e =
-                    SbError::Interrupted("stopped while waiting for the peer to be ready".into());
-                break (Err(e), None);
+    // Without --when-ready one try; with it, a refusal is tried again until the time is up. The
+    // outcome is logged under the pane lock, so the logs list messages in delivery order.
+    let mut last_refusal = None;
+    let waited = poll_until(p.when_ready.unwrap_or_default(), READY_POLL, || {
+        let lock = pane.lock()?;
+        match attempt(&pane, p, &typed) {
+            Err(e @ SbError::Refused { .. }) if p.when_ready.is_some() => {
+                drop(lock);
+                last_refusal = Some(e);
+                if crate::interrupt::requested() {
+                    return Err(SbError::Interrupted(
+                        "stopped while waiting for the peer to be ready".into(),
+                    ));
+                }
+                Ok(Step::Again)
             }
-            std::thread::sleep(READY_POLL);
-            continue;
+            outcome => Ok(Step::Done((outcome, lock))),
         }
-        break (outcome, Some(lock));
+    });
+    let (seen, lock) = match waited {
+        Ok(Waited::Done((outcome, lock))) => (outcome, Some(lock)),
+        Ok(Waited::TimedOut) => (
+            Err(last_refusal.unwrap_or_else(|| SbError::Usage("no attempt was made".into()))),
+            None,
+        ),
+        Err(e) => (Err(e), None),
     };
     msg.ts = now_rfc3339();
     let (seen, submitted) = match seen {

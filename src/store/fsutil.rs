@@ -1,11 +1,12 @@
 //! File primitives: advisory locks, atomic whole-file rewrites, private (0600) files.
 
 use crate::error::{Result, SbError};
+use crate::poll::{Step, Waited, poll_until};
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// An exclusive advisory lock on a lock file, released on drop.
 #[derive(Debug)]
@@ -24,17 +25,15 @@ impl FileLock {
     /// Try for at most `budget`; None when someone else holds it that long.
     pub fn acquire_within(path: &Path, budget: Duration) -> Result<Option<FileLock>> {
         let file = open_lock_file(path)?;
-        let start = Instant::now();
-        loop {
-            match file.try_lock() {
-                Ok(()) => return Ok(Some(FileLock { _file: file })),
-                Err(fs::TryLockError::WouldBlock) if start.elapsed() < budget => {
-                    std::thread::sleep(Duration::from_millis(1))
-                }
-                Err(fs::TryLockError::WouldBlock) => return Ok(None),
-                Err(fs::TryLockError::Error(e)) => return Err(io_err("lock", path, e)),
-            }
-        }
+        let got = poll_until(budget, Duration::from_millis(1), || match file.try_lock() {
+            Ok(()) => Ok(Step::Done(())),
+            Err(fs::TryLockError::WouldBlock) => Ok(Step::Again),
+            Err(fs::TryLockError::Error(e)) => Err(io_err("lock", path, e)),
+        })?;
+        Ok(match got {
+            Waited::Done(()) => Some(FileLock { _file: file }),
+            Waited::TimedOut => None,
+        })
     }
 }
 

@@ -79,13 +79,9 @@ pub fn fold_outcomes(records: Vec<Message>) -> Vec<Message> {
 }
 
 /// Append `msg` to the conversation and the recipient's mailbox. The conversation lock is held
-/// until both lines are written, so both files list messages in the same order.
-pub fn append_message(dir: &StateDir, msg: &Message) -> Result<()> {
-    append_message_with(dir, msg, false)
-}
-
-/// As [`append_message`], and with `durable` both files are flushed to disk (fdatasync) before
-/// it returns: the write-ahead record that must exist before anything is typed.
+/// until both lines are written, so both files list messages in the same order. With `durable`
+/// both files are flushed to disk (fdatasync) before it returns: the write-ahead record that
+/// must exist before anything is typed.
 pub fn append_message_with(dir: &StateDir, msg: &Message, durable: bool) -> Result<()> {
     dir.ensure()?;
     let mut line = serde_json::to_vec(msg).map_err(|e| crate::error::SbError::Other(e.into()))?;
@@ -105,14 +101,6 @@ pub fn append_message_with(dir: &StateDir, msg: &Message, durable: bool) -> Resu
             .sync_data()
             .map_err(|e| io_err("flush", &mbox, e))?;
     }
-    Ok(())
-}
-
-/// Check before typing that the message can be logged: both logs open for appending (created if
-/// missing; a symlink is refused), so a message is never typed and then left unlogged.
-pub fn check_loggable(dir: &StateDir, to: &str) -> Result<()> {
-    open_append(&dir.conversation())?;
-    open_append(&dir.mailbox(to))?;
     Ok(())
 }
 
@@ -419,7 +407,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let st = StateDir::at(dir.path());
         for i in 0..3000 {
-            append_message(&st, &msg(i, if i % 2 == 0 { "x" } else { "y" })).unwrap();
+            append_message_with(&st, &msg(i, if i % 2 == 0 { "x" } else { "y" }), false).unwrap();
         }
         let path = st.conversation();
         let t: Tail<Message> = read_tail(&path, 5, |_| true).unwrap();
@@ -438,7 +426,7 @@ mod tests {
         // A corrupt line in the middle and a torn last line.
         let mut f = OpenOptions::new().append(true).open(&path).unwrap();
         f.write_all(b"{not json}\n").unwrap();
-        append_message(&st, &msg(3000, "x")).unwrap();
+        append_message_with(&st, &msg(3000, "x"), false).unwrap();
         f.write_all(b"{\"id\":\"torn").unwrap();
         let t: Tail<Message> = read_tail(&path, 3, |_| true).unwrap();
         assert_eq!(
@@ -455,12 +443,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let st = StateDir::at(dir.path());
         for i in 0..2000 {
-            append_message(&st, &msg(i, "x")).unwrap();
+            append_message_with(&st, &msg(i, "x"), false).unwrap();
         }
         let path = st.conversation();
         let mut f = OpenOptions::new().append(true).open(&path).unwrap();
         f.write_all(b"{not json}\n\n").unwrap();
-        append_message(&st, &msg(2000, "x")).unwrap();
+        append_message_with(&st, &msg(2000, "x"), false).unwrap();
         f.write_all(b"{\"id\":\"torn").unwrap();
         let mut ids = Vec::new();
         let skipped = read_each(&path, |m: Message| {
@@ -494,7 +482,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let st = StateDir::at(dir.path());
         for i in 0..3000 {
-            append_message(&st, &msg(i, "x")).unwrap();
+            append_message_with(&st, &msg(i, "x"), false).unwrap();
         }
         let path = st.mailbox("x");
         let (t, found) = read_since(&path, |m: &Message| m.id == "00002990").unwrap();

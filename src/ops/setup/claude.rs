@@ -3,8 +3,9 @@
 
 use super::{MCP_NAME, McpAction, McpChange, SetupEnv, mcp_add_command};
 use crate::error::{Result, other};
+use crate::process::RunError;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 const CLAUDE_TIMEOUT: Duration = Duration::from_secs(60);
@@ -94,32 +95,21 @@ pub(super) fn mcp_step(env: &SetupEnv, dry_run: bool, uninstall: bool) -> McpCha
 
 /// Run `claude` with `args` (stdin closed, at most a minute); (exit status 0, stdout + stderr).
 pub fn run_claude(claude: &Path, args: &[&str]) -> Result<(bool, String)> {
-    let child = Command::new(claude)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| other(format!("cannot run {}: {e}", claude.display())))?;
-    let pid = child.id();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || tx.send(child.wait_with_output()));
-    match rx.recv_timeout(CLAUDE_TIMEOUT) {
-        Ok(Ok(out)) => {
+    let mut cmd = Command::new(claude);
+    cmd.args(args);
+    match crate::process::run(cmd, None, CLAUDE_TIMEOUT) {
+        Ok(out) => {
             let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
             text.push_str(&String::from_utf8_lossy(&out.stderr));
             Ok((out.status.success(), text.trim().to_string()))
         }
-        Ok(Err(e)) => Err(other(format!("claude {}: {e}", args.join(" ")))),
-        Err(_) => {
-            // SAFETY: kill(2) on the pid of the child we spawned and have not reaped.
-            unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
-            Err(other(format!(
-                "`claude {}` did not finish within {}s",
-                args.join(" "),
-                CLAUDE_TIMEOUT.as_secs()
-            )))
-        }
+        Err(RunError::Spawn(e)) => Err(other(format!("cannot run {}: {e}", claude.display()))),
+        Err(RunError::Wait(e)) => Err(other(format!("claude {}: {e}", args.join(" ")))),
+        Err(RunError::TimedOut) => Err(other(format!(
+            "`claude {}` did not finish within {}s",
+            args.join(" "),
+            CLAUDE_TIMEOUT.as_secs()
+        ))),
     }
 }
 

@@ -27,7 +27,8 @@ pub const SESSION_START: HookSpec = HookSpec {
 };
 
 /// The command of a hook entry when it runs sb's SessionStart hook (`…/sb hook session-start`).
-pub fn sb_hook_command(entry: &Value) -> Option<&str> {
+#[cfg(test)]
+fn sb_hook_command(entry: &Value) -> Option<&str> {
     sb_command(entry, HOOK_SUFFIX)
 }
 

@@ -19,7 +19,7 @@ mod settings;
 
 pub use claude::{find_on_path, run_claude};
 pub use diff::unified_diff;
-pub use merge::{HookSpec, hook_program, sb_hook_command, sb_hooks, sb_hooks_for};
+pub use merge::{hook_program, sb_hooks, sb_hooks_for};
 pub use settings::{read_settings, settings_path};
 
 use crate::error::{Result, SbError, other};
