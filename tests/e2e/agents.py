@@ -7,7 +7,8 @@ Uses ${SB_BIN:-target/release/sb} (builds nothing), installs @openai/codex@0.171
 `gm` for Gemini) wired by `sb setup --agent …` in its private HOME, with a saved briefing.
 
 Options: -k/--keep keeps the temp dir; -v/--verbose logs progress; --agents codex,gemini picks
-agents; --only a,c,… picks groups (a delivery, c approval/question, d briefing, f confirm, x exited).
+agents; --only a,c,… picks groups (a delivery, c approval/question, d briefing, f confirm, x exited;
+m is mixed.py's, which run_agents runs next: with --only m this file starts no agent).
 """
 
 import argparse
@@ -422,6 +423,8 @@ def main():
     t0 = time.monotonic()
     sb = os.path.abspath(os.path.join(REPO, os.environ.get("SB_BIN") or "target/release/sb"))
     agents = [x for x in a.agents.split(",") if x]
+    if not set(a.only) & set(ORDER):
+        agents = []  # only other files' groups (mixed.py's m) were asked for
     ok = os.access(sb, os.X_OK)
     if not ok:
         report("setup: sb binary at %s" % sb, False, "missing (build it or set SB_BIN)")
@@ -431,7 +434,7 @@ def main():
         except Exception as ex:
             report("setup: %s %s installed" % (ag, ah.PINNED[ag][1]), False, str(ex))
             ok = False
-    if ok:
+    if ok and agents:
         with ah.AgentEnv(keep=a.keep) as env:
             for ag in agents:
                 run_agent(env, sb, ag, a.only)

@@ -235,17 +235,21 @@ def a_dead_pane(s):
 
 def a_exited_to_shell(s):
     """Claude Code quits back to the shell it was started from: sb must not type into bash."""
-    cl = h.Claude(s.env, "quitter", gated=True, shell_after=True)
+    cl = s.env.start_claude("quitter", gated=True, shell_after=True)
     s.sb_ok("register", "quitter", "--pane", cl.pane)
     cl.release()
     cl.wait_ready(60)
     s.sb_ok("send", "quitter", "--from", "tester", "/exit")
+    # tmux names the group leader, the shell that started claude, all along: wait until claude
+    # itself has exited (sb detect looks at the process that reads the terminal).
     deadline = time.time() + 30
+    cmd = None
     while time.time() < deadline:
-        cmd = s.env.tmux("display-message", "-p", "-t", cl.pane, "#{pane_current_command}").stdout.decode().strip()
+        _, _, _, dj = s.sb("detect", "quitter", json_out=True)
+        cmd = (dj or {}).get("foreground")
         if cmd == "bash":
             break
-        time.sleep(0.2)
+        time.sleep(0.3)
     check(cmd == "bash", "claude did not exit to bash (foreground %r):\n%s" % (cmd, cl.screen()))
     marker = os.path.join(s.env.dir, "a5-PWNED")
     rc, out, err, js = s.sb("send", "quitter", "--from", "tester", "review this; touch %s" % marker)

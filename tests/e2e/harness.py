@@ -278,7 +278,8 @@ class Env:
     def start_claude(self, name, settings=None, permissions_default=False, mcp_servers=None,
                      extra_env=None, workdir=None, args=(), gated=False, shell_after=False):
         s = Claude(self, name, settings=settings, permissions_default=permissions_default,
-                   mcp_servers=mcp_servers, extra_env=extra_env, workdir=workdir, args=args, gated=gated)
+                   mcp_servers=mcp_servers, extra_env=extra_env, workdir=workdir, args=args, gated=gated,
+                   shell_after=shell_after)
         self.sessions.append(s)
         return s
 

@@ -20,6 +20,12 @@ that text (the argument, where one is taken, is the rest of that line):
                               tool_use mcp__session-bridge__send {to, from (default standin), text};
                               first ToolSearch select:… when the tool is deferred (2.1.332 defers MCP tools)
   SB_TOOL: <name> <json>      tool_use of any tool with the given JSON input
+  SB_ON_NOTICE: <label>       a standing order, in any earlier user turn of the conversation: a later
+                              turn that is an `sb watch` notice (`[sb watch] ROLE is waiting on a
+                              menu` with lines `N. LABEL → sb respond ROLE --option N --expect FP`)
+                              is answered with tool_use mcp__session-bridge__respond {role, option,
+                              expect} for the first option whose label starts with <label> (after a
+                              ToolSearch select:… when the tool is deferred)
   (anything else)             "stand-in reply #N: received C chars" + any MARK-… tokens echoed
 
 A tool step's tool_result advances the script; once its steps are done the turn ends with a short text
@@ -168,10 +174,39 @@ def text(t):
     return {"type": "text", "text": t}
 
 
-def script_steps(turn_text):
+NOTICE_OPTION_RE = re.compile(r"^\s*(\d+)\. (.*?) → sb respond (\S+) --option (\d+) --expect ([0-9A-Za-z]+)\s*$",
+                              re.M)
+
+
+def standing_order(earlier_turns):
+    """The label of the newest `SB_ON_NOTICE: <label>` in earlier user turns, or None."""
+    for t in reversed(earlier_turns):
+        if "SB_ON_NOTICE" in t:
+            return arg_after(t, "SB_ON_NOTICE")
+    return None
+
+
+def notice_answer(turn_text, label):
+    """For an `sb watch` menu notice: the respond tool input {role, option, expect} of the first
+    option whose label starts with `label`, taken from the notice's own lines; else None."""
+    if "[sb watch]" not in turn_text:
+        return None
+    for m in NOTICE_OPTION_RE.finditer(turn_text):
+        if m.group(2).lower().startswith(label.lower()):
+            return {"role": m.group(3), "option": int(m.group(4)), "expect": m.group(5)}
+    return None
+
+
+def script_steps(turn_text, earlier_turns=()):
     """The tool steps (a list of content-block lists) the latest user turn asks for, plus reply
     options. Returns (name, steps, final_text, opts)."""
     t = turn_text
+    label = standing_order(earlier_turns)
+    if label:
+        inp = notice_answer(t, label)
+        if inp is not None:
+            return "mcp_respond", [[text("Answering %s's menu via the bridge." % inp["role"]),
+                                    tool(MCP_RESPOND, inp)]], "Answered via the bridge.", {}
     if "SB_MCP_SEND" in t:
         rest = arg_after(t, "SB_MCP_SEND")
         to, _, msg = rest.partition(" ")
@@ -248,6 +283,8 @@ def _num(s, default):
 
 
 MCP_SEND = "mcp__session-bridge__send"
+MCP_RESPOND = "mcp__session-bridge__respond"
+MCP_SCRIPTS = {"mcp_send": MCP_SEND, "mcp_respond": MCP_RESPOND}
 
 
 def turn_tool_uses(body):
@@ -267,16 +304,17 @@ def turn_tool_uses(body):
 def plan_reply(body):
     """Decide the reply: (info dict, content blocks, stop_reason, opts)."""
     turn_text, step, last_tr, user_turns = analyse(body)
-    name, steps, final, opts = script_steps(turn_text)
+    name, steps, final, opts = script_steps(turn_text, user_turns[:-1])
     idx = step
-    if name == "mcp_send":
+    if name in MCP_SCRIPTS:
         # 2.1.332 may defer MCP tools behind ToolSearch: load the schema first when the tool is
         # not in the request's tool list, then call it; once called, finish the turn.
+        mcp = MCP_SCRIPTS[name]
         used = turn_tool_uses(body)
-        if MCP_SEND in used:
+        if mcp in used:
             steps = []
-        elif MCP_SEND not in tool_names(body) and "ToolSearch" not in used:
-            steps = [[tool("ToolSearch", {"query": "select:" + MCP_SEND, "max_results": 5})]]
+        elif mcp not in tool_names(body) and "ToolSearch" not in used:
+            steps = [[tool("ToolSearch", {"query": "select:" + mcp, "max_results": 5})]]
         idx = 0
     info = {"script": name, "step": step, "user_text": turn_text, "user_turns": len(user_turns),
             "midturn": midturn_texts(body)}
