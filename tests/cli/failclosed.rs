@@ -621,5 +621,8 @@ fn a_refused_send_in_json_names_the_logged_message() {
     let log = env.log("conversation.jsonl");
     assert_eq!(v["error"]["message_id"], log[0]["id"], "{v}");
     assert_eq!(log[0]["outcome"], "undelivered");
-    assert!(v["error"]["hint"].as_str().unwrap().contains("--expect"), "{v}");
+    assert!(
+        v["error"]["hint"].as_str().unwrap().contains("--expect"),
+        "{v}"
+    );
 }
