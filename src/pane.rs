@@ -145,6 +145,28 @@ impl<'a> Pane<'a> {
             .map_err(|e| self.error(e))
     }
 
+    /// The pane's facts and screen as tmux reports them, without the registered-pane checks: for
+    /// a caller that reports a dead or vanished pane itself (`sb up` waiting for the programs it
+    /// just started). Nothing is typed.
+    pub fn raw_snapshot(&self) -> std::result::Result<tmux::Snapshot, tmux::Error> {
+        self.ctx.tmux.snapshot(&self.entry.pane, true)
+    }
+
+    /// The pane's facts without the registered-pane checks (see [`Pane::raw_snapshot`]).
+    pub fn raw_info(&self) -> std::result::Result<PaneInfo, tmux::Error> {
+        self.ctx.tmux.pane_info(&self.entry.pane)
+    }
+
+    /// History and screen of a pane whose program has exited (kept by `remain-on-exit`).
+    pub fn raw_history(&self, lines: usize) -> std::result::Result<String, tmux::Error> {
+        self.ctx.tmux.capture_history(&self.entry.pane, lines)
+    }
+
+    /// The facts of a pane that is not (yet) a role's, by its id: what `register` binds.
+    pub fn probe(ctx: &Ctx, pane: &str) -> Result<PaneInfo> {
+        Ok(ctx.tmux.pane_info(pane)?)
+    }
+
     /// The last `lines` lines of history and screen.
     pub fn capture_history(&self, lines: usize) -> Result<String> {
         self.info()?;

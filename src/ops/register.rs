@@ -30,7 +30,7 @@ pub fn register(ctx: &Ctx, role: &str, pane: Option<&str>) -> Result<RegisterRep
             "invalid pane id {pane:?}: expected a tmux pane id such as %3"
         )));
     }
-    let info = ctx.tmux.pane_info(&pane)?;
+    let info = crate::pane::Pane::probe(ctx, &pane)?;
     if info.dead {
         return Err(SbError::PaneGone(format!(
             "the program in tmux pane {pane} has exited; a role on it could not be reached"

@@ -608,3 +608,21 @@ fn raw_key_respond_takes_the_pane_lock() {
     );
     assert_eq!(dev.wait_inputs(1), vec![Input::Text("\x1b[B".into())]);
 }
+
+#[test]
+fn a_refused_send_in_json_names_the_logged_message() {
+    let env = TestEnv::new();
+    let _dev = FakeAgent::with_screen(&env, "dev", &fixture(MENU));
+    let out = env.run(&["--json", "send", "dev", "are you there"]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["error"]["kind"], "refused", "{v}");
+    assert_eq!(v["error"]["exit_code"], 6, "{v}");
+    let log = env.log("conversation.jsonl");
+    assert_eq!(v["error"]["message_id"], log[0]["id"], "{v}");
+    assert_eq!(log[0]["outcome"], "undelivered");
+    assert!(
+        v["error"]["hint"].as_str().unwrap().contains("--expect"),
+        "{v}"
+    );
+}

@@ -97,8 +97,16 @@ class World:
                               timeout=60)
 
     def log(self, rel: str) -> list[dict]:
+        """A message log as readers see it: each message once, at its last record (sb writes a
+        `sending` record before typing, then the outcome under the same id)."""
         p = self.state / rel
-        return [json.loads(line) for line in p.read_text().splitlines()] if p.exists() else []
+        out: list[dict] = []
+        for line in (p.read_text().splitlines() if p.exists() else []):
+            m = json.loads(line)
+            if m.get("outcome"):
+                out = [x for x in out if not (x.get("outcome") and x.get("id") == m.get("id"))]
+            out.append(m)
+        return out
 
     def close(self) -> None:
         subprocess.run(["tmux", "-S", str(self.sock), "kill-server"], capture_output=True)

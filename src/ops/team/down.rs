@@ -90,7 +90,7 @@ pub fn down(ctx: &Ctx, p: &DownParams) -> Result<DownReport> {
             continue;
         };
         r.pane = Some(entry.pane.clone());
-        let info = match ctx.tmux.pane_info(&entry.pane) {
+        let info = match crate::pane::Pane::of(ctx, &role.name, entry.clone()).raw_info() {
             Ok(i) if i.server_pid == entry.server_pid => i,
             Ok(_) | Err(crate::tmux::Error::NoPane(_)) => {
                 r.detail = format!("its pane {} was already gone", entry.pane);
@@ -130,7 +130,7 @@ pub fn down(ctx: &Ctx, p: &DownParams) -> Result<DownReport> {
             .iter()
             .filter(|(i, pane)| {
                 roles[*i].asked.is_some() && roles[*i].stop != Stop::Exited && {
-                    match ctx.tmux.pane_info(pane) {
+                    match crate::pane::Pane::probe(ctx, pane) {
                         Ok(info) if !info.dead => true,
                         _ => {
                             roles[*i].stop = Stop::Exited;
@@ -180,7 +180,7 @@ pub fn down(ctx: &Ctx, p: &DownParams) -> Result<DownReport> {
 
     let mut watch_closed = false;
     if let Some(w) = record.watch_pane.take()
-        && let Ok(info) = ctx.tmux.pane_info(&w)
+        && let Ok(info) = crate::pane::Pane::probe(ctx, &w)
         && info.session == team.session
         && record.server_pid.is_none_or(|s| s == info.server_pid)
     {

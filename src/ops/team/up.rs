@@ -560,7 +560,15 @@ fn wait_ready(ctx: &Ctx, team: &Team, roles: &mut [RoleUp], timeout: Duration) {
                 continue;
             }
             let Some(pane) = r.pane.clone() else { continue };
-            let snap = match ctx.tmux.snapshot(&pane, true) {
+            let handle = match crate::pane::Pane::resolve(ctx, &role.name) {
+                Ok(h) => h,
+                Err(e) => {
+                    r.status = RoleStatus::NotReady;
+                    r.detail = format!("not registered: {e}");
+                    continue;
+                }
+            };
+            let snap = match handle.raw_snapshot() {
                 Ok(s) => s,
                 Err(crate::tmux::Error::NoPane(_)) => {
                     r.status = RoleStatus::Exited;
@@ -577,9 +585,8 @@ fn wait_ready(ctx: &Ctx, team: &Team, roles: &mut [RoleUp], timeout: Duration) {
                 r.status = RoleStatus::Exited;
                 // tmux scrolls the last screen into the history when the pane dies, and writes
                 // "Pane is dead (status N, …)", which gives the exit status
-                let text = ctx
-                    .tmux
-                    .capture_history(&pane, 400)
+                let text = handle
+                    .raw_history(400)
                     .unwrap_or_else(|_| snap.screen.clone());
                 let status = text
                     .lines()
