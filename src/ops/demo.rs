@@ -164,17 +164,18 @@ fn run_loop(
     let mut p = super::send::SendParams::new("dev", "take issue #14");
     p.from = Some("gestor".into());
     super::send::send(ctx, &p)?;
-    let done = wait_until(Duration::from_secs(8), || {
+    let done = wait_until(LOOP_WAIT, || {
         super::history::inbox(ctx, "gestor", Some(1)).is_ok_and(|h| !h.messages.is_empty())
     });
     if !done {
         return Err(SbError::Timeout {
-            secs: 8.0,
+            secs: LOOP_WAIT.as_secs_f64(),
             what: "the demo loop did not come back to gestor".into(),
         });
     }
-    // Let gestor's agent finish its reply so every pane is idle for the detections.
-    wait_until(Duration::from_secs(3), || {
+    // Let gestor's agent finish its reply so every pane is idle for the detections (on an idle
+    // machine this takes well under a second; a loaded one gets more time).
+    wait_until(Duration::from_secs(15), || {
         ROLES.iter().all(|r| {
             super::detect::detect(ctx, r.name, None)
                 .is_ok_and(|d| d.detection.state != crate::detect::State::Busy)
@@ -193,6 +194,9 @@ fn run_loop(
         messages: super::history::history(ctx, Some(0), None)?.messages,
     })
 }
+
+/// How long the three hops may take (about 1 s on an idle machine).
+const LOOP_WAIT: Duration = Duration::from_secs(20);
 
 fn wait_until(timeout: Duration, mut f: impl FnMut() -> bool) -> bool {
     let waited = poll_until(timeout, Duration::from_millis(50), || {
