@@ -131,6 +131,31 @@ impl TestEnv {
         agent
     }
 
+    /// A new session `session` on this env's server (120x40), its one pane running the shell
+    /// command `cmd` through `sh -c`, in `cwd` when given; returns the pane id.
+    pub fn shell_pane(&self, session: &str, cmd: &str, cwd: Option<&Path>) -> String {
+        let mut args = vec![
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-P",
+            "-F",
+            "#{pane_id}",
+            "-s",
+            session,
+            "-x",
+            "120",
+            "-y",
+            "40",
+        ];
+        if let Some(c) = cwd.and_then(Path::to_str) {
+            args.extend(["-c", c]);
+        }
+        args.extend(["sh", "-c", cmd]);
+        self.tmux(&args).trim().to_string()
+    }
+
     /// Start an agent and register it as `role`.
     pub fn role(&self, role: &str) -> FakeAgent {
         let a = self.agent(role, &[]);

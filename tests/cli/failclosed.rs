@@ -17,25 +17,7 @@ fn exited_agent(env: &TestEnv, role: &str) -> String {
         frame.display(),
         env.home.display()
     );
-    let pane = env
-        .tmux(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-P",
-            "-F",
-            "#{pane_id}",
-            "-s",
-            "sbtest",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            &cmd,
-        ])
-        .trim()
-        .to_string();
+    let pane = env.shell_pane("sbtest", &cmd, None);
     assert!(wait_for(Duration::from_secs(10), || {
         env.tmux(&["display", "-p", "-t", &pane, "#{pane_current_command}"])
             .trim()
@@ -83,34 +65,14 @@ fn an_agent_started_by_a_shell_without_job_control_is_seen_through_the_shell() {
     let screen = env.dir.path().join("idle.screen");
     std::fs::write(&screen, fixture(IDLE)).unwrap();
     let record = env.dir.path().join("dev.rec");
-    // `sh -c` runs the agent as a child in its own process group: tmux names `sh`.
+    // `sh -c` runs the agent as a child in the shell's process group: tmux names the shell.
     let cmd = format!(
         "{} agent --screen {} --record {}; exec env -i PATH=/usr/bin:/bin bash --norc --noprofile -i",
         crate::env::SB,
         screen.display(),
         record.display()
     );
-    let pane = env
-        .tmux(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-P",
-            "-F",
-            "#{pane_id}",
-            "-s",
-            "sbtest",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            "sh",
-            "-c",
-            &cmd,
-        ])
-        .trim()
-        .to_string();
+    let pane = env.shell_pane("sbtest", &cmd, None);
     assert!(
         env.run(&["register", "dev", "--pane", &pane])
             .status

@@ -17,27 +17,7 @@ fn pane_commands_work_without_a_locale_and_with_non_ascii_names() {
         crate::env::SB,
         record.display()
     );
-    let pane = env
-        .tmux(&[
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-P",
-            "-F",
-            "#{pane_id}",
-            "-s",
-            "séssion-ü",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            "-c",
-            cwd.to_str().unwrap(),
-            &cmd,
-        ])
-        .trim()
-        .to_string();
+    let pane = env.shell_pane("séssion-ü", &cmd, Some(&cwd));
     assert!(wait_for(Duration::from_secs(10), || {
         !env.tmux(&["capture-pane", "-p", "-t", &pane])
             .trim()
