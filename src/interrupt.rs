@@ -22,6 +22,11 @@ pub fn install() {
     }
 }
 
+/// Ask the waiting loops to stop, as a signal would (e.g. when stdout's reader went away).
+pub fn request() {
+    REQUESTED.store(true, Ordering::SeqCst);
+}
+
 /// Whether a stop was asked for since `install`.
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::SeqCst)

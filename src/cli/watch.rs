@@ -6,6 +6,7 @@ use crate::ops::time;
 use crate::ops::watch::{self, EventKind, WatchParams};
 use crate::output::{Out, Style, note};
 use clap::Args;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Follow every peer's state; notify the manager when one opens a menu or asks a question
 ///
@@ -55,6 +56,7 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<()> {
         .collect();
     crate::ops::history::require_registered(ctx, &named)?;
     let notify = a.notify.clone().or_else(|| ctx.own_role());
+    crate::interrupt::install();
     exit_when_stdout_closes();
     if notify.is_none() {
         note(
@@ -114,13 +116,21 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<()> {
     })?;
     match failed {
         Some(e) => Err(SbError::from_io(e)),
+        // Ctrl-C or SIGTERM (not a closed stdout, which is a quiet end): exit 130.
+        None if crate::interrupt::requested() && !STDOUT_CLOSED.load(Ordering::SeqCst) => Err(
+            SbError::Interrupted("sb watch stopped; events.jsonl has every event so far".into()),
+        ),
         None => Ok(()),
     }
 }
 
-/// `sb watch | head -1`: exit as soon as the reader of stdout goes away, not at the next event
+/// Set when stdout's reader went away (then stopping is not an interruption).
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// `sb watch | head -1`: stop as soon as the reader of stdout goes away, not at the next event
 /// (whose write would fail with EPIPE). A thread polls stdout for POLLERR/POLLHUP, which a pipe
-/// or terminal reports once its other end is closed; like Ctrl-C, it ends the process.
+/// or terminal reports once its other end is closed, and asks the loop to stop, as Ctrl-C does:
+/// the loop ends between rounds, never in the middle of typing or logging a notice.
 fn exit_when_stdout_closes() {
     std::thread::spawn(|| {
         loop {
@@ -132,7 +142,9 @@ fn exit_when_stdout_closes() {
             // SAFETY: one valid pollfd, count 1; poll only writes its `revents`.
             let n = unsafe { libc::poll(&raw mut fd, 1, 200) };
             if n > 0 && fd.revents & (libc::POLLERR | libc::POLLHUP) != 0 {
-                std::process::exit(0);
+                STDOUT_CLOSED.store(true, Ordering::SeqCst);
+                crate::interrupt::request();
+                return;
             }
             if n < 0 || fd.revents & libc::POLLNVAL != 0 {
                 return;

@@ -304,7 +304,17 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
         if p.rounds.is_some_and(|n| round >= n) {
             return Ok(());
         }
-        std::thread::sleep(p.interval);
+        // Ctrl-C, SIGTERM or a closed stdout (the CLI's) end the loop here, between rounds.
+        let stop = crate::poll::poll_until(p.interval, Duration::from_millis(50), || {
+            Ok::<_, ()>(if crate::interrupt::requested() {
+                crate::poll::Step::Done(())
+            } else {
+                crate::poll::Step::Again
+            })
+        });
+        if matches!(stop, Ok(crate::poll::Waited::Done(()))) {
+            return Ok(());
+        }
     }
 }
 

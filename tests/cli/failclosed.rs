@@ -588,3 +588,37 @@ fn a_refused_send_in_json_names_the_logged_message() {
         "{v}"
     );
 }
+
+#[test]
+fn ctrl_c_stops_watch_between_rounds_with_exit_130() {
+    let env = TestEnv::new();
+    let _dev = FakeAgent::with_screen(&env, "dev", &fixture(IDLE));
+    let mut child = std::process::Command::new(crate::env::SB)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("SESSION_BRIDGE_DIR", &env.state)
+        .env("SB_TMUX_SOCKET", &env.sock)
+        .args(["watch", "--interval", "100ms", "--jsonl"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    assert!(wait_for(Duration::from_secs(10), || {
+        env.state.join("events.jsonl").exists()
+    }));
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let start = std::time::Instant::now();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(start.elapsed() < Duration::from_secs(5));
+    // Every line in events.jsonl is whole: it stopped between rounds.
+    for line in std::fs::read_to_string(env.state.join("events.jsonl"))
+        .unwrap()
+        .lines()
+    {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+}
