@@ -73,16 +73,9 @@ pub fn verdict(
     foreground: Option<&str>,
     status: Option<&AgentStatus>,
 ) -> Verdict {
-    let force = "or override with --force";
-    if let Some(cmd) = foreground.filter(|c| is_non_agent(c)) {
-        return Verdict::refuse(
-            format!(
-                "{role}'s agent is not running (the pane runs {cmd}); typing now would run the message as a command"
-            ),
-            format!(
-                "re-start the agent in {role}'s pane (and `sb register {role}` there), {force}"
-            ),
-        );
+    let force = FORCE;
+    if let Some(v) = not_running(role, foreground) {
+        return v;
     }
     if det.state == State::WaitingSelect {
         return Verdict::refuse(menu_reason(role, det), menu_hint(role, det));
@@ -117,24 +110,76 @@ pub fn verdict(
             format!("--when-ready waits until the turn ends, {force}"),
         );
     }
-    if det.state == State::Unknown || det.agent == Agent::Unknown {
-        let seen = det.evidence.line.as_deref().unwrap_or("");
-        let seen: String = seen.chars().take(60).collect();
+    if let Some(v) = unreadable(role, det) {
+        return v;
+    }
+    Verdict::ok()
+}
+
+/// Whether raw keys (`sb respond ROLE KEY…`) may go to this pane: only to an agent sb recognises
+/// (not a shell, not an unreadable screen), and never a key that quits or interrupts that agent
+/// (its profile's `quitting_keys`). A menu or a draft is fine here: answering is the point.
+pub fn keys_verdict(
+    role: &str,
+    det: &Detection,
+    foreground: Option<&str>,
+    keys: &[String],
+) -> Verdict {
+    if let Some(v) = not_running(role, foreground).or_else(|| unreadable(role, det)) {
+        return v;
+    }
+    let quitting = crate::agents::profile(det.agent).quitting_keys;
+    if let Some(k) = keys.iter().find(|k| quitting.contains(&k.as_str())) {
         return Verdict::refuse(
             format!(
-                "sb cannot tell what {role}'s pane is doing (state {}, rule {}{}); it types only into an agent it recognises",
-                det.state,
-                det.evidence.rule,
-                if seen.is_empty() {
-                    String::new()
-                } else {
-                    format!(", line {seen:?}")
-                }
+                "{k} quits or interrupts {role}'s {} (it is not an answer to a menu)",
+                det.agent
             ),
-            format!("look with `sb peek {role}`; if the agent exited, re-start it; {force}"),
+            "answer a menu with --option N --expect FP; send it anyway with --force".into(),
         );
     }
     Verdict::ok()
+}
+
+const FORCE: &str = "or override with --force";
+
+/// The pane's foreground program is a shell or another non-agent: typing would run as a command.
+fn not_running(role: &str, foreground: Option<&str>) -> Option<Verdict> {
+    let cmd = foreground.filter(|c| is_non_agent(c))?;
+    Some(Verdict::refuse(
+        format!(
+            "{role}'s agent is not running (the pane runs {cmd}); typing now would run the message as a command"
+        ),
+        format!("re-start the agent in {role}'s pane (and `sb register {role}` there), {FORCE}"),
+    ))
+}
+
+/// sb cannot tell what the pane shows, or which agent drew it.
+fn unreadable(role: &str, det: &Detection) -> Option<Verdict> {
+    if det.state != State::Unknown && det.agent != Agent::Unknown {
+        return None;
+    }
+    let seen: String = det
+        .evidence
+        .line
+        .as_deref()
+        .unwrap_or("")
+        .chars()
+        .take(60)
+        .collect();
+    Some(Verdict::refuse(
+        format!(
+            "sb cannot tell what {role}'s pane is doing (state {}, rule {}{}); it types only into an agent it recognises",
+            det.state,
+            det.evidence.rule,
+            if seen.is_empty() {
+                String::new()
+            } else {
+                format!(", line {seen:?}")
+            }
+        ),
+        format!("look with `sb peek {role}`; if the agent exited, re-start it; {FORCE}"),
+    ))
 }
 
 /// Whether a foreground program name is a shell, pager, editor or other known non-agent.

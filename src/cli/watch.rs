@@ -47,29 +47,23 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<()> {
             "sb watch prints a stream of events, and --json is one document: use --jsonl".into(),
         ));
     }
-    // Every role named must exist now: a typo would otherwise watch nothing, or notify no one.
-    let named: Vec<&str> = a
-        .notify
-        .iter()
-        .chain(a.roles.iter().flatten())
-        .map(String::as_str)
-        .collect();
-    crate::ops::history::require_registered(ctx, &named)?;
-    let notify = a.notify.clone().or_else(|| ctx.own_role());
-    crate::interrupt::install();
-    exit_when_stdout_closes();
-    if notify.is_none() {
-        note(
-            "sb: note: no --notify role and this pane has none: transitions are logged, no notices are sent",
-        );
-    }
     let p = WatchParams {
-        notify,
+        notify: a.notify.clone().or_else(|| ctx.own_role()),
         roles: a.roles,
         interval: a.interval,
         stall_after: (!a.stall_after.is_zero()).then_some(a.stall_after),
         rounds: a.rounds,
     };
+    // Every role named must exist now: a typo would otherwise watch nothing, or notify no one.
+    // (`watch::watch` checks again, for any caller.)
+    watch::validate(ctx, &p)?;
+    crate::interrupt::install();
+    exit_when_stdout_closes();
+    if p.notify.is_none() {
+        note(
+            "sb: note: no --notify role and this pane has none: transitions are logged, no notices are sent",
+        );
+    }
     let mut failed = None;
     watch::watch(ctx, &p, |e| {
         let line = if a.jsonl {

@@ -164,3 +164,19 @@ fn a_busy_codex_is_refused_and_a_busy_claude_or_gemini_is_not() {
         }
     }
 }
+
+#[test]
+fn raw_keys_go_to_a_recognised_agent_and_never_quit_it() {
+    use super::keys_verdict;
+    let keys = |k: &[&str]| k.iter().map(|s| (*s).to_string()).collect::<Vec<_>>();
+    let menu = classify(&fixture("claude-code", "45-bash-permission-prompt"), None);
+    assert!(keys_verdict("dev", &menu, Some("claude"), &keys(&["Down", "Enter"])).deliverable);
+    let v = keys_verdict("dev", &menu, Some("bash"), &keys(&["y"]));
+    assert!(v.refusal.unwrap().contains("not running"));
+    let blank = classify("", None);
+    assert!(!keys_verdict("dev", &blank, None, &keys(&["Enter"])).deliverable);
+    let codex = classify(&fixture("codex", "07-idle-after-reply"), None);
+    let v = keys_verdict("dev", &codex, None, &keys(&["C-c"]));
+    assert!(v.refusal.unwrap().contains("quits or interrupts"));
+    assert!(keys_verdict("dev", &codex, None, &keys(&["Escape"])).deliverable);
+}

@@ -3,7 +3,7 @@
 //! streams the whole log in constant memory; `inbox` can show only what is unread.
 
 use super::Ctx;
-use crate::error::{Result, SbError};
+use crate::error::Result;
 use crate::store::log::{Message, Outcome, fold_outcomes, read_each, read_since, read_tail};
 use crate::store::markers::ReadMarkers;
 use crate::store::registry::Registry;
@@ -162,21 +162,6 @@ pub fn inbox_with(ctx: &Ctx, p: &InboxParams) -> Result<HistoryReport> {
         skipped,
         marked_read,
     })
-}
-
-/// Check that every role named for `watch` (`--notify`, `--roles`) is registered.
-pub fn require_registered(ctx: &Ctx, roles: &[&str]) -> Result<()> {
-    let reg = Registry::load(&ctx.state)?;
-    for r in roles {
-        validate_role(r)?;
-        if !reg.roles.contains_key(*r) {
-            return Err(SbError::UnknownRole {
-                role: (*r).to_string(),
-                known: reg.roles.keys().cloned().collect(),
-            });
-        }
-    }
-    Ok(())
 }
 
 /// Each message is logged as a write-ahead record plus its outcome: read enough lines for

@@ -52,33 +52,15 @@ pub fn respond(
     let d = &obs.detection;
     if let Some(fp) = expect {
         expect_dialog(&pane, d, fp)?;
-    } else if !force {
-        let readable = d.state != State::Unknown
-            && d.agent != crate::detect::Agent::Unknown
-            && !crate::guard::is_non_agent(&obs.info.command);
-        if !readable {
-            let why = obs
-                .verdict
-                .refusal
-                .clone()
-                .unwrap_or_else(|| format!("sb cannot read {role}'s screen"));
+    }
+    if !force {
+        let v = crate::guard::keys_verdict(role, d, Some(&obs.info.command), &keys);
+        if let Some(reason) = v.refusal {
             return Err(SbError::Refused {
-                reason: format!("{why}; no keys were sent"),
-                hint: format!(
-                    "look with `sb peek {role}`; keys go only to an agent sb recognises, or override with --force"
-                ),
+                reason: format!("{reason}; no keys were sent"),
+                hint: v.hint.unwrap_or_default(),
             });
         }
-    }
-    let quitting = crate::agents::profile(d.agent).quitting_keys;
-    if let (false, Some(k)) = (force, keys.iter().find(|k| quitting.contains(&k.as_str()))) {
-        return Err(SbError::Refused {
-            reason: format!(
-                "{k} quits or interrupts {role}'s {} (it is not an answer to a menu); no keys were sent",
-                d.agent
-            ),
-            hint: "answer a menu with --option N --expect FP; send it anyway with --force".into(),
-        });
     }
     pane.keys(&keys)?;
     Ok(RespondReport {

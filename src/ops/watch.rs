@@ -265,7 +265,12 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
             .collect();
         let mut events = Vec::new();
         for role in &roles {
-            match super::detect::detect(ctx, role, None) {
+            // The registry was read once for this round: no second read per role.
+            let pane = crate::pane::Pane::of(ctx, role, reg.roles[role].clone());
+            let seen = pane
+                .observe()
+                .map(|obs| super::detect::from_observation(&pane, obs));
+            match seen {
                 Ok(r) => {
                     let step = w.observe(role, &r.detection, Instant::now());
                     events.extend(step.events);
