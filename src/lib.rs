@@ -9,6 +9,7 @@ pub(crate) mod agent;
 pub(crate) mod agents;
 pub mod cli;
 pub(crate) mod clock;
+pub(crate) mod control;
 pub mod detect;
 pub(crate) mod error;
 pub(crate) mod guard;

@@ -73,6 +73,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 #[derive(Debug, Clone, Default)]
 pub struct Tmux {
     pub socket: Option<PathBuf>,
+    /// Open control-mode connections to this server (`sb watch`, `sb wait`): captures go down
+    /// them instead of a new `tmux` process each (see `crate::control`). None for one-shot
+    /// commands.
+    pub control: Option<std::sync::Arc<crate::control::Hub>>,
 }
 
 /// Facts about one pane, read in one `display-message` call.
@@ -129,10 +133,14 @@ pub fn server_pid_from_env() -> Option<u32> {
 
 impl Tmux {
     pub fn new(socket: Option<PathBuf>) -> Tmux {
-        Tmux { socket }
+        Tmux {
+            socket,
+            control: None,
+        }
     }
 
-    fn command(&self) -> Command {
+    /// `tmux -u [-S socket]`, for the callers that run it themselves (the control client).
+    pub(crate) fn command(&self) -> Command {
         let mut c = Command::new("tmux");
         c.arg("-u");
         if let Some(s) = &self.socket {
@@ -209,6 +217,9 @@ impl Tmux {
 
     /// Pane facts and the visible screen (with SGR codes when `escapes`) in one invocation.
     pub fn snapshot(&self, pane: &str, escapes: bool) -> Result<Snapshot> {
+        if let Some(snap) = self.control_snapshot(pane, escapes) {
+            return Ok(snap);
+        }
         let mut args = vec![
             "display-message",
             "-p",
@@ -235,7 +246,26 @@ impl Tmux {
         })
     }
 
-    /// The last `lines` lines of history and screen, wrapped lines joined (`capture-pane -p -J`).
+    /// The same two commands as [`Tmux::snapshot`], down an open control connection. None when
+    /// there is none or anything at all went wrong: the caller then runs tmux as a process, whose
+    /// answer (and error) is the authoritative one.
+    fn control_snapshot(&self, pane: &str, escapes: bool) -> Option<Snapshot> {
+        let hub = self.control.as_ref()?;
+        if !crate::control::is_pane_id(pane) {
+            return None;
+        }
+        let e = if escapes { " -e" } else { "" };
+        let lines = [
+            format!("display-message -p -t {pane} '{PANE_FORMAT}'"),
+            format!("capture-pane -p{e} -t {pane}"),
+        ];
+        let mut replies = hub.request(&lines)?.ok()?.into_iter();
+        let info = replies.next()?.ok()?;
+        let screen = replies.next()?.ok()?;
+        let info = PaneInfo::parse(info.lines().next()?).filter(|i| i.pane == pane)?;
+        Some(Snapshot { info, screen })
+    }
+
     /// The last `lines` lines of the pane's scrollback and screen; 0 = all of it.
     pub fn capture_history(&self, pane: &str, lines: usize) -> Result<String> {
         let start = if lines == 0 {

@@ -1,7 +1,7 @@
 //! `sb watch`: follow the peers and notify the manager when one waits.
 
 use crate::error::{Result, SbError};
-use crate::ops::Ctx;
+use crate::ops::{self, Ctx};
 use crate::ops::time;
 use crate::ops::watch::{self, EventKind, WatchParams};
 use crate::output::{Out, Style, note};
@@ -10,7 +10,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Follow every peer's state; notify the manager when one opens a menu or asks a question
 ///
-/// Runs until interrupted. Each interval it captures each peer's screen once (no model tokens).
+/// Runs until interrupted. It learns which peers' panes changed from tmux itself (control mode,
+/// tmux 3.2+: one `tmux -C` client per session, which also carries the captures) and looks only
+/// at those, and at every peer every 10 s; without control mode, or with `--poll`, it captures
+/// every peer's screen each interval. Which of the two is in use is said on stderr at the start
+/// and whenever it changes (and logged as a `mode` event). No model tokens are spent.
 /// On a transition into waiting_select or waiting_text it sends one notice to the notify role:
 /// who waits, the question, and the exact `sb respond` command for each option. Every
 /// transition is appended to events.jsonl in the state dir and printed; `--jsonl` prints each
@@ -18,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// as its reader goes away (`sb watch | head -1`).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tmux new-window -d 'sb watch --notify gestor'\n  sb watch --roles dev,reviewer --interval 2s --jsonl\n  sb watch --jsonl | head -1          # wait for the next event\n  sb watch --stall-after 30m"
+    after_help = "Examples:\n  tmux new-window -d 'sb watch --notify gestor'\n  sb watch --roles dev,reviewer --interval 2s --jsonl\n  sb watch --jsonl | head -1          # wait for the next event\n  sb watch --stall-after 30m\n  sb watch --poll --interval 2s       # no control mode: capture every peer every 2s"
 )]
 pub struct WatchArgs {
     /// Role that receives the notices [default: the role of this pane]; must be registered
@@ -30,12 +34,16 @@ pub struct WatchArgs {
     /// One JSON object per event per line, flushed per line
     #[arg(long, conflicts_with = "json")]
     pub jsonl: bool,
-    /// How often to look at each peer
+    /// How often to look at each peer when polling; in control mode, the longest wait between
+    /// two rounds (a changed pane is looked at at once)
     #[arg(long, default_value = time::WATCH_INTERVAL, value_parser = time::parse_duration)]
     pub interval: std::time::Duration,
     /// Report a peer busy for longer than this once as stalled (0 = never)
     #[arg(long, default_value = time::STALL_AFTER, value_parser = time::parse_duration)]
     pub stall_after: std::time::Duration,
+    /// Poll: capture every peer every interval instead of using tmux control mode
+    #[arg(long)]
+    pub poll: bool,
     /// Stop after N rounds (for scripts and tests)
     #[arg(long, hide = true)]
     pub rounds: Option<u64>,
@@ -53,6 +61,7 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<()> {
         interval: a.interval,
         stall_after: (!a.stall_after.is_zero()).then_some(a.stall_after),
         rounds: a.rounds,
+        poll: a.poll,
     };
     // Every role named must exist now: a typo would otherwise watch nothing, or notify no one.
     // (`watch::watch` checks again, for any caller.)
@@ -66,6 +75,20 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<()> {
     }
     let mut failed = None;
     watch::watch(ctx, &p, |e| {
+        if e.kind == EventKind::Mode {
+            // How it watches goes to stderr only: stdout carries the peers' events.
+            note(&match (e.mode, e.error.as_deref()) {
+                (Some(ops::changes::Mode::Control), _) => {
+                    "sb: watching through tmux control mode (changes are reported by tmux)".into()
+                }
+                (_, why) => format!(
+                    "sb: watching by polling every {}: {}",
+                    format!("{:?}", a.interval),
+                    why.unwrap_or("control mode is unavailable")
+                ),
+            });
+            return true;
+        }
         let line = if a.jsonl {
             serde_json::to_string(e).unwrap_or_default()
         } else {

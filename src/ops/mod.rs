@@ -1,6 +1,7 @@
 //! The core operations. Each takes typed params and returns a typed, serializable report; none
 //! prints. The CLI (`src/cli/`) and the MCP server (`src/mcp.rs`) both call these functions.
 
+pub mod changes;
 pub mod confirm;
 pub mod demo;
 pub mod detect;

@@ -33,9 +33,13 @@ pub struct Event {
     pub fingerprint: Option<String>,
     /// For `notified` and `notice_failed`: who the notice was for.
     pub notify: Option<String>,
-    /// For `notice_failed`: why the notice could not be delivered.
+    /// For `notice_failed`: why the notice could not be delivered; for `mode` when polling: why
+    /// control mode is not in use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// For `mode`: how the watcher learns of changes now (`control` or `polling`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<super::changes::Mode>,
 }
 
 /// What an event reports.
@@ -53,6 +57,9 @@ pub enum EventKind {
     /// A notice could not be delivered (the notify role's pane is gone, a log failed): it is
     /// dropped, and said once.
     NoticeFailed,
+    /// How the watcher learns of changes (`mode`: tmux control mode or polling), at the start and
+    /// whenever it changes; `role` is empty.
+    Mode,
 }
 
 impl EventKind {
@@ -63,6 +70,7 @@ impl EventKind {
             EventKind::Gone => "gone",
             EventKind::Notified => "notified",
             EventKind::NoticeFailed => "notice_failed",
+            EventKind::Mode => "mode",
         }
     }
 }
@@ -136,6 +144,11 @@ impl Watcher {
         step
     }
 
+    /// Whether `role` was observed (and not forgotten since).
+    pub fn knows(&self, role: &str) -> bool {
+        self.roles.contains_key(role)
+    }
+
     /// A role that vanished (unregistered or pane gone) is forgotten once.
     pub fn forget(&mut self, role: &str) -> Option<Event> {
         let seen = self.roles.remove(role)?;
@@ -151,6 +164,7 @@ impl Watcher {
             fingerprint: None,
             notify: None,
             error: None,
+            mode: None,
         })
     }
 }
@@ -174,6 +188,7 @@ fn event(
         fingerprint,
         notify: None,
         error: None,
+        mode: None,
     }
 }
 
@@ -220,6 +235,8 @@ pub struct WatchParams {
     pub stall_after: Option<Duration>,
     /// Stop after this many rounds (tests); None = forever.
     pub rounds: Option<u64>,
+    /// Capture every role every interval instead of learning of changes from tmux control mode.
+    pub poll: bool,
 }
 
 /// A notice waiting for the notify role to be able to take it.
@@ -245,6 +262,11 @@ pub fn validate(ctx: &Ctx, p: &WatchParams) -> Result<()> {
 pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> bool) -> Result<()> {
     validate(ctx, p)?;
     ctx.state.ensure()?;
+    // tmux control mode tells which panes changed (else every role is captured every interval);
+    // the round's captures go down its connections.
+    let mut source = super::changes::ChangeSource::new(ctx, p.poll);
+    let ctx = &source.ctx(ctx);
+    let mut wake = super::changes::Wake::all();
     let mut w = Watcher {
         stall_after: p.stall_after,
         ..Watcher::default()
@@ -264,7 +286,21 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
             .cloned()
             .collect();
         let mut events = Vec::new();
+        let panes: Vec<String> = roles
+            .iter()
+            .chain(p.notify.as_ref())
+            .filter_map(|r| reg.roles.get(r).map(|e| e.pane.clone()))
+            .collect();
+        if let Some((mode, why)) = source.track(&panes) {
+            events.push(mode_event(mode, why));
+            // A new mode starts with a look at everything.
+            wake = super::changes::Wake::all();
+        }
         for role in &roles {
+            // Only the panes that changed (all of them when polling, and as a safety net).
+            if !wake.includes(&reg.roles[role].pane) && w.knows(role) {
+                continue;
+            }
             // The registry was read once for this round: no second read per role.
             let pane = crate::pane::Pane::of(ctx, role, reg.roles[role].clone());
             let seen = pane
@@ -310,14 +346,8 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
             return Ok(());
         }
         // Ctrl-C, SIGTERM or a closed stdout (the CLI's) end the loop here, between rounds.
-        let stop = crate::poll::poll_until(p.interval, Duration::from_millis(50), || {
-            Ok::<_, ()>(if crate::interrupt::requested() {
-                crate::poll::Step::Done(())
-            } else {
-                crate::poll::Step::Again
-            })
-        });
-        if matches!(stop, Ok(crate::poll::Waited::Done(()))) {
+        wake = source.wait(p.interval, &crate::interrupt::requested);
+        if crate::interrupt::requested() {
             return Ok(());
         }
     }
@@ -364,6 +394,23 @@ fn emit(ctx: &Ctx, e: &Event, on_event: &mut impl FnMut(&Event) -> bool) -> Resu
     Ok(on_event(e))
 }
 
+fn mode_event(mode: super::changes::Mode, why: Option<String>) -> Event {
+    Event {
+        ts: now_rfc3339(),
+        role: String::new(),
+        kind: EventKind::Mode,
+        from: None,
+        to: State::Unknown,
+        question: None,
+        detail: None,
+        options: vec![],
+        fingerprint: None,
+        notify: None,
+        error: why,
+        mode: Some(mode),
+    }
+}
+
 fn notice_event(
     role: &str,
     notify: &str,
@@ -382,6 +429,7 @@ fn notice_event(
         fingerprint: None,
         notify: Some(notify.into()),
         error: error.map(ToString::to_string),
+        mode: None,
     }
 }
 
