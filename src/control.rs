@@ -552,6 +552,199 @@ mod tests {
         assert!(!version_supported("garbage"));
     }
 
+    /// A private tmux server on a temp socket, killed on drop.
+    struct Server {
+        dir: tempfile::TempDir,
+        tmux: crate::tmux::Tmux,
+    }
+
+    impl Server {
+        fn new() -> Server {
+            let dir = tempfile::Builder::new()
+                .prefix("sbc")
+                .tempdir_in("/tmp")
+                .unwrap();
+            let tmux = crate::tmux::Tmux::new(Some(dir.path().join("s")));
+            tmux.run(
+                [
+                    "-f", "/dev/null", "new-session", "-d", "-s", "one", "-x", "100", "-y", "30",
+                    "sh",
+                ],
+                None,
+            )
+            .unwrap();
+            Server { dir, tmux }
+        }
+
+        fn pane(&self, session: &str) -> String {
+            let out = self
+                .tmux
+                .run(["list-panes", "-t", session, "-F", "#{pane_id}"], None)
+                .unwrap();
+            out.trim().to_string()
+        }
+    }
+
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.tmux.run(["kill-server"], None);
+            let _ = &self.dir;
+        }
+    }
+
+    fn gone(pid: u32) -> bool {
+        !std::path::Path::new(&format!("/proc/{pid}")).exists()
+    }
+
+    #[test]
+    fn captures_down_the_connection_read_as_a_tmux_process_reads_them() {
+        let srv = Server::new();
+        let pane = srv.pane("one");
+        srv.tmux
+            .run(
+                [
+                    "send-keys",
+                    "-t",
+                    &pane,
+                    "printf '\\033[1;31mred\\033[0m é ✓ %%end 1 2 1\\n'",
+                    "Enter",
+                ],
+                None,
+            )
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        let hub = Arc::new(Hub::new(&srv.tmux));
+        hub.connect(std::slice::from_ref(&pane)).unwrap();
+        let mut via = srv.tmux.clone();
+        via.control = Some(hub.clone());
+        for escapes in [true, false] {
+            let a = srv.tmux.snapshot(&pane, escapes).unwrap();
+            let b = via.control_snapshot(&pane, escapes).expect("answered on the connection");
+            assert_eq!(a.info, b.info);
+            assert_eq!(a.screen, b.screen);
+            assert!(b.screen.contains("red"), "{}", b.screen);
+        }
+        // A pane that does not exist: no answer on the connection, the process gives the error.
+        assert!(via.control_snapshot("%999", true).is_none());
+        assert!(matches!(
+            via.snapshot("%999", true),
+            Err(crate::tmux::Error::NoPane(_))
+        ));
+    }
+
+    #[test]
+    fn output_closed_panes_and_a_dead_server_are_reported_and_the_client_is_reaped() {
+        let srv = Server::new();
+        let pane = srv.pane("one");
+        srv.tmux
+            .run(["new-session", "-d", "-s", "two", "sh"], None)
+            .unwrap();
+        let other = srv.pane("two");
+        let hub = Hub::new(&srv.tmux);
+        hub.connect(&[pane.clone(), other.clone()]).unwrap();
+        assert_eq!(hub.connections(), 2, "one client per session");
+        hub.take_changes();
+        for p in [&pane, &other] {
+            srv.tmux
+                .run(["send-keys", "-t", p, "echo hi", "Enter"], None)
+                .unwrap();
+            let mut seen = Changes::default();
+            let until = Instant::now() + Duration::from_secs(10);
+            while !seen.panes.contains(p) && Instant::now() < until {
+                seen.panes.extend(hub.wait_changes(Duration::from_millis(200)).panes);
+            }
+            assert!(seen.panes.contains(p), "{p} wrote output: {seen:?}");
+        }
+        // A pane closing is a change of everything.
+        srv.tmux
+            .run(["split-window", "-d", "-t", &pane, "sh"], None)
+            .unwrap();
+        hub.wait_changes(Duration::from_secs(2));
+        srv.tmux.run(["kill-pane", "-t", &pane], None).unwrap();
+        let until = Instant::now() + Duration::from_secs(10);
+        let mut all = false;
+        while !all && Instant::now() < until {
+            all = hub.wait_changes(Duration::from_millis(200)).all;
+        }
+        assert!(all, "a closed pane is reported");
+        assert!(hub.alive());
+        // The server dies: the clients end, the hub says so, and closing reaps them.
+        let pids = hub.client_pids();
+        let _ = srv.tmux.run(["kill-server"], None);
+        let until = Instant::now() + Duration::from_secs(10);
+        while hub.alive() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!hub.alive());
+        assert!(hub.request(&["display-message -p x".into()]).is_none());
+        hub.close();
+        assert!(pids.iter().all(|p| gone(*p)), "{pids:?}");
+        assert!(hub.connect(&[other]).is_err(), "no server: no control mode");
+    }
+
+    #[test]
+    fn a_session_that_dies_unattached_is_not_attached_and_none_is_created() {
+        let srv = Server::new();
+        let pane = srv.pane("one");
+        srv.tmux
+            .run(["new-session", "-d", "-s", "keep", "sh"], None)
+            .unwrap();
+        // A user's client on "one", which ends with the user's detach.
+        let mut user = srv.tmux.command();
+        user.args(["-C", "attach-session", "-t", "one"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null());
+        let mut user = user.spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+        srv.tmux
+            .run(["set-option", "-t", "one", "destroy-unattached", "on"], None)
+            .unwrap();
+        let hub = Hub::new(&srv.tmux);
+        let e = hub.connect(std::slice::from_ref(&pane)).unwrap_err();
+        assert!(e.contains("destroy-unattached"), "{e}");
+        assert_eq!(hub.connections(), 0);
+        // Nothing to watch: no client, no session made.
+        hub.connect(&["%4242".into()]).unwrap();
+        assert_eq!(hub.connections(), 0);
+        let sessions = srv
+            .tmux
+            .run(["list-sessions", "-F", "#{session_name}"], None)
+            .unwrap();
+        assert_eq!(sessions.lines().collect::<Vec<_>>(), ["keep", "one"]);
+        drop(user.stdin.take());
+        let _ = user.wait();
+    }
+
+    #[test]
+    fn dropping_the_hub_ends_its_clients() {
+        let srv = Server::new();
+        let pane = srv.pane("one");
+        let hub = Hub::new(&srv.tmux);
+        hub.connect(std::slice::from_ref(&pane)).unwrap();
+        let pids = hub.client_pids();
+        assert_eq!(pids.len(), 1);
+        assert!(!gone(pids[0]));
+        let clients = |srv: &Server| {
+            srv.tmux
+                .run(["list-clients", "-F", "#{client_control_mode}"], None)
+                .unwrap()
+        };
+        assert_eq!(clients(&srv).trim(), "1");
+        drop(hub);
+        assert!(gone(pids[0]));
+        let until = Instant::now() + Duration::from_secs(5);
+        while !clients(&srv).trim().is_empty() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(clients(&srv).trim(), "", "the client detached");
+        // The window kept its size: the control client never resized it.
+        let size = srv
+            .tmux
+            .run(["display-message", "-p", "-t", &pane, "#{window_width}x#{window_height}"], None)
+            .unwrap();
+        assert_eq!(size.trim(), "100x30");
+    }
+
     #[test]
     fn pane_ids() {
         assert!(is_pane_id("%12"));

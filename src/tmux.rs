@@ -249,7 +249,7 @@ impl Tmux {
     /// The same two commands as [`Tmux::snapshot`], down an open control connection. None when
     /// there is none or anything at all went wrong: the caller then runs tmux as a process, whose
     /// answer (and error) is the authoritative one.
-    fn control_snapshot(&self, pane: &str, escapes: bool) -> Option<Snapshot> {
+    pub(crate) fn control_snapshot(&self, pane: &str, escapes: bool) -> Option<Snapshot> {
         let hub = self.control.as_ref()?;
         if !crate::control::is_pane_id(pane) {
             return None;

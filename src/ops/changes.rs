@@ -30,15 +30,6 @@ pub enum Mode {
     Polling,
 }
 
-impl Mode {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Mode::Control => "control",
-            Mode::Polling => "polling",
-        }
-    }
-}
-
 /// Which panes a round should look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Wake {

@@ -6,7 +6,7 @@ use crate::detect::{self, Detection, State};
 use crate::error::{Result, SbError};
 use crate::guard::{self, AgentStatus};
 use crate::pane::{Observation, Pane, bottom_rows};
-use crate::poll::{Step, Waited, poll_until};
+use crate::poll::Waited;
 use serde::{Deserialize, Serialize};
 use std::time::{Duration, Instant};
 
@@ -134,14 +134,32 @@ pub fn wait(
     let start = Instant::now();
     let pane = Pane::resolve(ctx, role)?;
     let mut last = None;
-    let waited = poll_until(timeout, interval.max(Duration::from_millis(10)), || {
-        let report = from_observation(&pane, pane.observe()?);
-        if until.matches(report.detection.state) {
-            return Ok::<_, SbError>(Step::Done(report));
-        }
+    // One look first: a pane already there costs no connection.
+    let report = from_observation(&pane, pane.observe()?);
+    let waited = if until.matches(report.detection.state) {
+        Waited::Done(report)
+    } else {
         last = Some(report.detection.state);
-        Ok(Step::Again)
-    })?;
+        // Then look again whenever tmux reports the pane changed (control mode), and at least
+        // every interval; without control mode, every interval.
+        let mut source = super::changes::ChangeSource::new(ctx, false);
+        source.track(&[pane.id().to_string()]);
+        let cctx = source.ctx(ctx);
+        let pane = Pane::of(&cctx, role, pane.entry.clone());
+        let interval = interval.max(Duration::from_millis(10));
+        loop {
+            let left = timeout.saturating_sub(start.elapsed());
+            if left.is_zero() {
+                break Waited::TimedOut;
+            }
+            source.wait(interval.min(left), &|| false);
+            let report = from_observation(&pane, pane.observe()?);
+            if until.matches(report.detection.state) {
+                break Waited::Done(report);
+            }
+            last = Some(report.detection.state);
+        }
+    };
     match waited {
         Waited::Done(report) => Ok(WaitReport {
             waited_ms: u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),

@@ -45,11 +45,13 @@ fn check(name: &str, status: Status, detail: impl Into<String>, fix: Option<Stri
     }
 }
 
-/// Run every check. Only `tmux -V`, one `tmux list-panes` and `claude mcp get` are run. With
+/// Run every check. Only `tmux -V`, `tmux list-panes`, a control-mode client for the watch-mode
+/// check (closed at once) and `claude mcp get` are run. With
 /// `claude`, a missing hook or MCP registration fails instead of being skipped as optional.
 pub fn doctor(ctx: &Ctx, claude: bool) -> DoctorReport {
     let mut checks = vec![tmux_found(ctx), inside_tmux(ctx), state_dir(ctx)];
     checks.extend(panes(ctx));
+    checks.push(watch_mode(ctx));
     let hook_bin = hook(&mut checks, claude);
     checks.push(mcp(claude));
     for (name, status) in [
@@ -161,6 +163,53 @@ fn panes(ctx: &Ctx) -> Vec<Check> {
             }
         })
         .collect()
+}
+
+/// How `sb watch` (and `sb wait`) would learn of changes here: tmux control mode when a control
+/// client attaches to the sessions of the registered roles and answers, else polling. The client
+/// is attached for the check only and closed before doctor returns.
+fn watch_mode(ctx: &Ctx) -> Check {
+    const NAME: &str = "watch mode";
+    let panes: Vec<String> = crate::store::registry::Registry::load(&ctx.state)
+        .map(|r| r.roles.values().map(|e| e.pane.clone()).collect())
+        .unwrap_or_default();
+    let live: Vec<String> = match ctx.tmux.list_panes() {
+        Ok(all) if !all.is_empty() => all
+            .into_iter()
+            .map(|p| p.pane)
+            .filter(|p| panes.contains(p))
+            .collect(),
+        _ => {
+            return check(NAME, Status::Skip, "no tmux server to try control mode on", None);
+        }
+    };
+    if live.is_empty() {
+        return check(
+            NAME,
+            Status::Skip,
+            "no registered role has a live pane to watch",
+            None,
+        );
+    }
+    let mut source = super::changes::ChangeSource::new(ctx, false);
+    source.track(&live);
+    match (source.mode(), source.reason()) {
+        (super::changes::Mode::Control, _) => check(
+            NAME,
+            Status::Ok,
+            "control: tmux reports pane changes to `sb watch` and `sb wait` (tmux -C)",
+            None,
+        ),
+        (_, why) => check(
+            NAME,
+            Status::Warn,
+            format!(
+                "polling: {}; `sb watch` captures every role every interval",
+                why.unwrap_or("control mode is unavailable")
+            ),
+            Some("use tmux 3.2 or later for event-driven watching".into()),
+        ),
+    }
 }
 
 /// What is reported for Claude Code wiring that is not there: a failure when asked for it
