@@ -606,7 +606,7 @@ mod tests {
                     "send-keys",
                     "-t",
                     &pane,
-                    "printf '\\033[1;31mred\\033[0m é ✓ %%end 1 2 1\\n'",
+                    "printf '\\033[1;31mred\\033[0m é ✓\\n%%end 1 2 1\\n'",
                     "Enter",
                 ],
                 None,

@@ -1,5 +1,6 @@
 //! The integration suite: the `sb` binary against real tmux servers on private sockets.
 
+mod control;
 mod demo;
 mod env;
 mod errors;
