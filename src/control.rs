@@ -109,7 +109,10 @@ impl Conn {
             busy: Mutex::new(()),
         };
         // The first answer proves the client attached and reads commands.
-        match conn.request(&["display-message -p '#{session_id}'".to_string()], ATTACH_TIMEOUT) {
+        match conn.request(
+            &["display-message -p '#{session_id}'".to_string()],
+            ATTACH_TIMEOUT,
+        ) {
             Ok(r) if r.len() == 1 && r[0].is_ok() => Ok(conn),
             Ok(r) => Err(format!(
                 "tmux -C did not attach to session {session}: {}",
@@ -567,7 +570,16 @@ mod tests {
             let tmux = crate::tmux::Tmux::new(Some(dir.path().join("s")));
             tmux.run(
                 [
-                    "-f", "/dev/null", "new-session", "-d", "-s", "one", "-x", "100", "-y", "30",
+                    "-f",
+                    "/dev/null",
+                    "new-session",
+                    "-d",
+                    "-s",
+                    "one",
+                    "-x",
+                    "100",
+                    "-y",
+                    "30",
                     "sh",
                 ],
                 None,
@@ -619,7 +631,9 @@ mod tests {
         via.control = Some(hub.clone());
         for escapes in [true, false] {
             let a = srv.tmux.snapshot(&pane, escapes).unwrap();
-            let b = via.control_snapshot(&pane, escapes).expect("answered on the connection");
+            let b = via
+                .control_snapshot(&pane, escapes)
+                .expect("answered on the connection");
             assert_eq!(a.info, b.info);
             assert_eq!(a.screen, b.screen);
             assert!(b.screen.contains("red"), "{}", b.screen);
@@ -651,7 +665,8 @@ mod tests {
             let mut seen = Changes::default();
             let until = Instant::now() + Duration::from_secs(10);
             while !seen.panes.contains(p) && Instant::now() < until {
-                seen.panes.extend(hub.wait_changes(Duration::from_millis(200)).panes);
+                seen.panes
+                    .extend(hub.wait_changes(Duration::from_millis(200)).panes);
             }
             assert!(seen.panes.contains(p), "{p} wrote output: {seen:?}");
         }
@@ -697,7 +712,10 @@ mod tests {
         let mut user = user.spawn().unwrap();
         std::thread::sleep(Duration::from_millis(300));
         srv.tmux
-            .run(["set-option", "-t", "one", "destroy-unattached", "on"], None)
+            .run(
+                ["set-option", "-t", "one", "destroy-unattached", "on"],
+                None,
+            )
             .unwrap();
         let hub = Hub::new(&srv.tmux);
         let e = hub.connect(std::slice::from_ref(&pane)).unwrap_err();
@@ -740,7 +758,16 @@ mod tests {
         // The window kept its size: the control client never resized it.
         let size = srv
             .tmux
-            .run(["display-message", "-p", "-t", &pane, "#{window_width}x#{window_height}"], None)
+            .run(
+                [
+                    "display-message",
+                    "-p",
+                    "-t",
+                    &pane,
+                    "#{window_width}x#{window_height}",
+                ],
+                None,
+            )
             .unwrap();
         assert_eq!(size.trim(), "100x30");
     }

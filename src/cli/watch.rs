@@ -1,9 +1,9 @@
 //! `sb watch`: follow the peers and notify the manager when one waits.
 
 use crate::error::{Result, SbError};
-use crate::ops::{self, Ctx};
 use crate::ops::time;
 use crate::ops::watch::{self, EventKind, WatchParams};
+use crate::ops::{self, Ctx};
 use crate::output::{Out, Style, note};
 use clap::Args;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -82,8 +82,8 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<()> {
                     "sb: watching through tmux control mode (changes are reported by tmux)".into()
                 }
                 (_, why) => format!(
-                    "sb: watching by polling every {}: {}",
-                    format!("{:?}", a.interval),
+                    "sb: watching by polling every {:?}: {}",
+                    a.interval,
                     why.unwrap_or("control mode is unavailable")
                 ),
             });

@@ -120,8 +120,8 @@ impl ChangeSource {
     pub fn track(&mut self, panes: &[String]) -> Option<(Mode, Option<String>)> {
         if let Some(hub) = self.hub.clone().filter(|_| !self.settled) {
             let lost = self.mode == Mode::Control && !hub.alive();
-            let retry = self.mode == Mode::Polling
-                && self.last_try.is_none_or(|t| t.elapsed() >= RETRY);
+            let retry =
+                self.mode == Mode::Polling && self.last_try.is_none_or(|t| t.elapsed() >= RETRY);
             let moved = self.mode == Mode::Control && self.tracked != panes;
             if lost || retry || moved {
                 self.last_try = Some(Instant::now());

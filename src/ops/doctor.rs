@@ -180,7 +180,12 @@ fn watch_mode(ctx: &Ctx) -> Check {
             .filter(|p| panes.contains(p))
             .collect(),
         _ => {
-            return check(NAME, Status::Skip, "no tmux server to try control mode on", None);
+            return check(
+                NAME,
+                Status::Skip,
+                "no tmux server to try control mode on",
+                None,
+            );
         }
     };
     if live.is_empty() {

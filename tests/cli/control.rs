@@ -110,15 +110,18 @@ fn control_watch_hears_of_a_menu_at_once_and_says_which_mode_it_uses() {
     let dev = FakeAgent::with_screen(&env, "dev", &fixture(IDLE));
     // 30 s between polls, a safety sweep every 10 s: only tmux's report can be this quick.
     let w = Watch::start(&env, &["--notify", "gestor", "--interval", "30s"], None);
-    assert!(wait_for(Duration::from_secs(15), || w.has(|e| transition_to(
-        e, "dev", "idle"
-    ))));
+    assert!(wait_for(Duration::from_secs(15), || w
+        .has(|e| transition_to(e, "dev", "idle"))));
     assert!(
         w.stderr().contains("tmux control mode"),
         "stderr: {}",
         w.stderr()
     );
-    assert_eq!(control_clients(&env).len(), 1, "one client for the one session");
+    assert_eq!(
+        control_clients(&env).len(),
+        1,
+        "one client for the one session"
+    );
     let drawn = Instant::now();
     dev.draw(&fixture(MENU));
     assert!(
@@ -202,9 +205,8 @@ fn poll_flag_and_an_old_tmux_mean_polling_and_it_still_sees_the_menu() {
         &["--notify", "gestor", "--interval", "200ms"],
         Some(&bin),
     );
-    assert!(wait_for(Duration::from_secs(15), || w.has(|e| transition_to(
-        e, "dev", "idle"
-    ))));
+    assert!(wait_for(Duration::from_secs(15), || w
+        .has(|e| transition_to(e, "dev", "idle"))));
     assert!(
         w.stderr().contains("polling") && w.stderr().contains("tmux 3.1c"),
         "{}",
@@ -212,11 +214,8 @@ fn poll_flag_and_an_old_tmux_mean_polling_and_it_still_sees_the_menu() {
     );
     assert!(control_clients(&env).is_empty());
     dev.draw(&fixture(MENU));
-    assert!(wait_for(Duration::from_secs(10), || w.has(|e| transition_to(
-        e,
-        "dev",
-        "waiting_select"
-    ))));
+    assert!(wait_for(Duration::from_secs(10), || w
+        .has(|e| transition_to(e, "dev", "waiting_select"))));
     assert_eq!(w.stop(), Some(130));
 }
 
@@ -227,14 +226,13 @@ fn control_watch_reports_a_closed_pane_and_falls_back_when_the_server_dies() {
     let dev = FakeAgent::with_screen(&env, "dev", &fixture(IDLE));
     let _qa = FakeAgent::with_screen(&env, "qa", &fixture(IDLE));
     let w = Watch::start(&env, &["--notify", "gestor", "--interval", "30s"], None);
-    assert!(wait_for(Duration::from_secs(15), || w.has(|e| transition_to(
-        e, "qa", "idle"
-    ))));
+    assert!(wait_for(Duration::from_secs(15), || w
+        .has(|e| transition_to(e, "qa", "idle"))));
     assert!(w.stderr().contains("tmux control mode"), "{}", w.stderr());
     env.tmux(&["kill-pane", "-t", &dev.pane]);
     assert!(
-        wait_for(Duration::from_secs(5), || w.has(|e| e["kind"] == "gone"
-            && e["role"] == "dev")),
+        wait_for(Duration::from_secs(5), || w
+            .has(|e| e["kind"] == "gone" && e["role"] == "dev")),
         "{:?}",
         w.events()
     );
@@ -245,10 +243,13 @@ fn control_watch_reports_a_closed_pane_and_falls_back_when_the_server_dies() {
         "{}",
         w.stderr()
     );
-    assert!(wait_for(Duration::from_secs(10), || w.has(|e| e["kind"]
-        == "gone"
-        && e["role"] == "qa")));
-    assert!(control_clients(&env).is_empty(), "{:?}", control_clients(&env));
+    assert!(wait_for(Duration::from_secs(10), || w
+        .has(|e| e["kind"] == "gone" && e["role"] == "qa")));
+    assert!(
+        control_clients(&env).is_empty(),
+        "{:?}",
+        control_clients(&env)
+    );
     assert_eq!(w.stop(), Some(130));
 }
 
@@ -259,7 +260,14 @@ fn wait_returns_when_tmux_reports_the_change() {
     let mut child = env.sb();
     child
         .args([
-            "wait", "dev", "--until", "waiting", "--interval", "30s", "--timeout", "25s",
+            "wait",
+            "dev",
+            "--until",
+            "waiting",
+            "--interval",
+            "30s",
+            "--timeout",
+            "25s",
         ])
         .timeout(Duration::from_secs(40));
     let handle = std::thread::spawn(move || child.output().unwrap());
