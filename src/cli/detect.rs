@@ -47,7 +47,7 @@ pub struct WaitArgs {
     /// Give up after this long (500ms, 30s, 10m, 1h)
     #[arg(long, default_value = time::WAIT_TIMEOUT, value_parser = time::parse_duration)]
     pub timeout: std::time::Duration,
-    /// How often to look
+    /// How often to look at least (with tmux control mode it also looks whenever the pane changes)
     #[arg(long, default_value = time::WAIT_INTERVAL, value_parser = time::parse_duration)]
     pub interval: std::time::Duration,
 }

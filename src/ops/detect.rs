@@ -123,7 +123,8 @@ pub struct WaitReport {
     pub report: DetectReport,
 }
 
-/// Poll the role's screen every `interval` until `until` holds; `Timeout` (exit 5) otherwise.
+/// Look at the role's screen until `until` holds: whenever tmux reports the pane changed (control
+/// mode) and at least every `interval`; `Timeout` (exit 5) otherwise.
 pub fn wait(
     ctx: &Ctx,
     role: &str,
