@@ -243,7 +243,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("sb")
     ap.add_argument("work")
-    ap.add_argument("--menus", type=int, default=int(os.environ.get("BENCH_WATCH_MENUS", "24")))
+    ap.add_argument("--menus", type=int, default=int(os.environ.get("BENCH_WATCH_MENUS", "32")))
     ap.add_argument("--secs", type=float, default=float(os.environ.get("BENCH_WATCH_SECS", "60")))
     ap.add_argument("--json")
     a = ap.parse_args()

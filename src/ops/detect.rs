@@ -148,12 +148,24 @@ pub fn wait(
         let cctx = source.ctx(ctx);
         let pane = Pane::of(&cctx, role, pane.entry.clone());
         let interval = interval.max(Duration::from_millis(10));
+        let mut looked = Instant::now();
         loop {
             let left = timeout.saturating_sub(start.elapsed());
             if left.is_zero() {
                 break Waited::TimedOut;
             }
-            source.wait(interval.min(left), &|| false);
+            let wake = source.wait(
+                interval.saturating_sub(looked.elapsed()).min(left),
+                &|| false,
+            );
+            // Another pane of the session changed: not a reason to look at this one.
+            if !wake.includes(pane.id())
+                && looked.elapsed() < interval
+                && start.elapsed() < timeout
+            {
+                continue;
+            }
+            looked = Instant::now();
             let report = from_observation(&pane, pane.observe()?);
             if until.matches(report.detection.state) {
                 break Waited::Done(report);
