@@ -93,8 +93,15 @@ impl Conn {
         let replies: Arc<(Mutex<VecDeque<Reply>>, Condvar)> = Arc::default();
         {
             let (alive, replies) = (alive.clone(), replies.clone());
+            let session = session.to_string();
             std::thread::spawn(move || {
-                read_loop(BufReader::new(stdout), &events, &replies.0, &replies.1);
+                read_loop(
+                    BufReader::new(stdout),
+                    &session,
+                    &events,
+                    &replies.0,
+                    &replies.1,
+                );
                 alive.store(false, Ordering::SeqCst);
                 replies.1.notify_all();
                 // Whatever was watched through this client is no longer: look at everything.
@@ -207,6 +214,7 @@ impl Drop for Conn {
 /// Read the client's stdout until it ends: answers go to `replies`, notifications to `events`.
 fn read_loop(
     mut r: impl BufRead,
+    session: &str,
     events: &Events,
     replies: &Mutex<VecDeque<Reply>>,
     cond: &Condvar,
@@ -231,7 +239,10 @@ fn read_loop(
                 c.panes.insert(pane);
             }),
             Some(Item::Structure) => events.note(|c| c.all = true),
-            Some(Item::Exit) | None => {}
+            // Its session was destroyed and tmux moved the client to another one
+            // (`detach-on-destroy off`): it must not stay attached there.
+            Some(Item::Session(s)) if s != session => return,
+            Some(Item::Session(_) | Item::Exit) | None => {}
         }
     }
 }
@@ -245,6 +256,8 @@ enum Item {
     Output(String),
     /// Panes or windows were added, closed or moved.
     Structure,
+    /// The client is now attached to this session (`%session-changed $N name`).
+    Session(String),
     /// The client is leaving (`%exit`).
     Exit,
 }
@@ -305,6 +318,7 @@ impl Parser {
             | "%session-window-changed"
             | "%sessions-changed"
             | "%pane-mode-changed" => Some(Item::Structure),
+            "%session-changed" => words.next().map(|id| Item::Session(id.to_string())),
             "%exit" => Some(Item::Exit),
             _ => None,
         }
@@ -510,6 +524,7 @@ mod tests {
         assert_eq!(
             items,
             vec![
+                Item::Session("$0".into()),
                 Item::Reply(Ok("line one\n\n".into())),
                 Item::Output("%3".into()),
                 Item::Reply(Err("parse error: unknown command: bogus".into())),
@@ -731,6 +746,32 @@ mod tests {
         assert_eq!(sessions.lines().collect::<Vec<_>>(), ["keep", "one"]);
         drop(user.stdin.take());
         let _ = user.wait();
+    }
+
+    #[test]
+    fn a_client_moved_to_another_session_is_given_up() {
+        let srv = Server::new();
+        let pane = srv.pane("one");
+        srv.tmux
+            .run(["new-session", "-d", "-s", "two", "sh"], None)
+            .unwrap();
+        srv.tmux
+            .run(["set-option", "-g", "detach-on-destroy", "off"], None)
+            .unwrap();
+        let hub = Hub::new(&srv.tmux);
+        hub.connect(std::slice::from_ref(&pane)).unwrap();
+        assert!(hub.alive());
+        srv.tmux.run(["kill-session", "-t", "one"], None).unwrap();
+        let until = Instant::now() + Duration::from_secs(10);
+        while hub.alive() && Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(!hub.alive(), "still counted as watching session one");
+        // Reconnecting for a pane that is gone attaches nothing, and the old client is reaped.
+        let pids = hub.client_pids();
+        hub.connect(std::slice::from_ref(&pane)).unwrap();
+        assert_eq!(hub.connections(), 0);
+        assert!(pids.iter().all(|p| gone(*p)), "{pids:?}");
     }
 
     #[test]

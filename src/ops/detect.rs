@@ -154,14 +154,11 @@ pub fn wait(
             if left.is_zero() {
                 break Waited::TimedOut;
             }
-            let wake = source.wait(
-                interval.saturating_sub(looked.elapsed()).min(left),
-                &|| false,
-            );
+            let wake = source.wait(interval.saturating_sub(looked.elapsed()).min(left), &|| {
+                false
+            });
             // Another pane of the session changed: not a reason to look at this one.
-            if !wake.includes(pane.id())
-                && looked.elapsed() < interval
-                && start.elapsed() < timeout
+            if !wake.includes(pane.id()) && looked.elapsed() < interval && start.elapsed() < timeout
             {
                 continue;
             }
