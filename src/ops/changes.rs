@@ -17,6 +17,9 @@ use std::time::{Duration, Instant};
 pub const SWEEP: Duration = Duration::from_secs(10);
 /// After the first change is reported, wait this long for the rest of the redraw.
 pub const SETTLE: Duration = Duration::from_millis(30);
+/// In control mode, rounds that follow changes are at least this far apart: a pane that redraws
+/// all the time (a spinner, a streaming log) is looked at no more than 10 times a second.
+pub const ROUND_GAP: Duration = Duration::from_millis(100);
 /// While polling because control mode failed, try it again this often.
 const RETRY: Duration = Duration::from_secs(10);
 
@@ -61,6 +64,8 @@ pub struct ChangeSource {
     settled: bool,
     tracked: Vec<String>,
     last_sweep: Instant,
+    /// When `wait` last returned.
+    last_wake: Instant,
     last_try: Option<Instant>,
     /// The mode last reported by `track`.
     reported: Option<(Mode, Option<String>)>,
@@ -76,6 +81,7 @@ impl ChangeSource {
             settled: true,
             tracked: Vec::new(),
             last_sweep: Instant::now(),
+            last_wake: Instant::now(),
             last_try: None,
             reported: None,
         };
@@ -172,14 +178,17 @@ impl ChangeSource {
             }
             changes = hub.wait_changes(left.min(slice));
             if !changes.is_empty() {
-                // The first byte of a redraw wakes the round: let the rest of it arrive.
-                std::thread::sleep(SETTLE);
+                // The first byte of a redraw wakes the round: let the rest of it arrive (and
+                // keep rounds ROUND_GAP apart).
+                let gap = ROUND_GAP.saturating_sub(self.last_wake.elapsed());
+                std::thread::sleep(SETTLE.max(gap));
                 let more = hub.take_changes();
                 changes.panes.extend(more.panes);
                 changes.all |= more.all;
                 break;
             }
         }
+        self.last_wake = Instant::now();
         let sweep = self.last_sweep.elapsed() >= SWEEP;
         let all = changes.all || sweep || !hub.alive();
         if all {
