@@ -10,8 +10,11 @@ latency: a peer pane draws a permission menu (a small program that prints the sc
 cpu: 20 idle peers (`sb agent`) plus the manager, `sb watch --notify gestor` for SECS seconds:
   utime+stime of the watcher and of every tmux client it started (reaped children and the live
   control clients), and the tmux server's own CPU time over the same seconds.
+busy: the same with 5 peers that redraw a spinner line 12.5 times a second (a program named
+  `claude`, as a busy agent's foreground is), BUSY_SECS seconds: what control mode costs when
+  panes change all the time (informative; no target).
 
-Usage: watchbench.py SB WORKDIR [--menus N] [--secs S] [--json FILE]
+Usage: watchbench.py SB WORKDIR [--menus N] [--secs S] [--busy-secs S] [--json FILE]
 """
 
 import argparse
@@ -215,14 +218,34 @@ def server_cpu(pid):
     return (s[1] + s[2]) / TICK if s else 0.0
 
 
-def cpu(sb, work, secs, peers=20):
-    e = Env(sb, os.path.join(work, "cpu"))
+SPIN = r"""
+import sys, time
+frames = "\u280b\u2819\u2839\u2838\u283c\u2834\u2826\u2827\u2807\u280f"
+sys.stdout.write(open(sys.argv[1]).read().replace("\n", "\r\n"))
+sys.stdout.flush()
+i = 0
+while True:
+    sys.stdout.write("\x1b[20;3H%s Working... (%ds - esc to interrupt)" % (frames[i % 10], i // 12))
+    sys.stdout.flush()
+    i += 1
+    time.sleep(0.08)
+"""
+
+
+def cpu(sb, work, secs, peers=20, busy=False):
+    e = Env(sb, os.path.join(work, "busy" if busy else "cpu"))
     os.makedirs(e.work, exist_ok=True)
     try:
         gestor = e.pane(f"exec {sb} agent --record /dev/null")
         e.register("gestor", gestor)
+        if busy:
+            spin = os.path.join(e.work, "spin.py")
+            open(spin, "w").write(SPIN)
+            claude = os.path.join(e.work, "claude")
+            subprocess.run(["cp", sys.executable, claude], check=True)
         for i in range(peers):
-            e.register(f"peer{i:02}", e.pane(f"exec {sb} agent --record /dev/null"))
+            cmd = f"exec {claude} {spin} {IDLE}" if busy else f"exec {sb} agent --record /dev/null"
+            e.register(f"peer{i:02}", e.pane(cmd))
         time.sleep(1.0)
         server = int(e.tmux("display-message", "-p", "#{pid}"))
         out = {}
@@ -245,11 +268,14 @@ def main():
     ap.add_argument("work")
     ap.add_argument("--menus", type=int, default=int(os.environ.get("BENCH_WATCH_MENUS", "32")))
     ap.add_argument("--secs", type=float, default=float(os.environ.get("BENCH_WATCH_SECS", "60")))
+    ap.add_argument("--busy-secs", type=float,
+                    default=float(os.environ.get("BENCH_WATCH_BUSY_SECS", "20")))
     ap.add_argument("--json")
     a = ap.parse_args()
 
     lat, missed = latency(a.sb, a.work, a.menus)
     cpus = cpu(a.sb, a.work, a.secs)
+    busy = cpu(a.sb, a.work, a.busy_secs, peers=5, busy=True)
 
     print("| notice latency (menu drawn → first byte in the manager's pane) | menus | p50 ms | p95 ms | max ms | missed |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -271,12 +297,21 @@ def main():
     wc, wp = cpus["control"]["watch_s"], cpus["polling"]["watch_s"]
     tc = wc + cpus["control"]["server_s"]
     tp = wp + cpus["polling"]["server_s"]
-    ratio = wp / wc if wc > 0 else float("inf")
+    tick = 1.0 / TICK  # /proc counts in ticks: a zero is "less than one tick"
+    ratio = wp / max(wc, tick)
+    ge = "≥ " if wc < tick else ""
     ok = "ok" if ratio >= 5 else "**under**"
-    print(f"\nsb watch CPU, polling / control = {ratio:.1f}× (target ≥ 5×: {ok}); "
-          f"with the tmux server's share: {tp / tc if tc > 0 else float('inf'):.1f}×")
+    print(f"\nsb watch CPU, polling / control = {ge}{ratio:.1f}× (target ≥ 5×: {ok}); "
+          f"with the tmux server's share: {tp / max(tc, tick):.1f}×")
+    print(f"\n| busy CPU, 5 peers redrawing 12.5×/s, {a.busy_secs:.0f} s | sb watch + its tmux clients | % of a core | tmux server |")
+    print("|---|---:|---:|---:|")
+    for mode, label in (("control", "control mode"), ("polling", "polling (`--poll`, 1 s)")):
+        c = busy[mode]
+        print(f"| {label} | {c['watch_s']:.2f} s | {100 * c['watch_s'] / c['wall_s']:.2f}% | "
+              f"{c['server_s']:.2f} s |")
     if a.json:
-        json.dump({"latency_ms": lat, "missed": missed, "cpu": cpus}, open(a.json, "w"), indent=1)
+        json.dump({"latency_ms": lat, "missed": missed, "cpu": cpus, "busy": busy},
+                  open(a.json, "w"), indent=1)
 
 
 if __name__ == "__main__":
