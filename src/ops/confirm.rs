@@ -89,7 +89,7 @@ const RETRY_AFTER: Duration = Duration::from_millis(700);
 
 /// Press Enter once more, under the pane lock, only if the message still sits in the input box
 /// and nothing else (a menu) is open: a fresh look decides, not the one from before the lock.
-fn retry_enter(pane: &Pane, probe: &str) -> Result<bool> {
+pub(crate) fn retry_enter(pane: &Pane, probe: &str) -> Result<bool> {
     let _lock = pane.lock()?;
     let Ok(obs) = pane.observe() else {
         return Ok(false);

@@ -33,6 +33,87 @@ pub struct Message {
     /// Absent in logs written before write-ahead records (read as delivered/undelivered).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
+    /// The steps the message went through, oldest first, each with its time (`queued`, `typed`,
+    /// `submitted`, `seen`, or `refused` / `expired` / `flagged` / `dropped`). Every record
+    /// carries the whole list so far, so the last record holds all of it. Absent in older logs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub receipts: Vec<Receipt>,
+    /// A queued message: not delivered after this time (RFC 3339 UTC), but expired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// A delivered message: what its `seen` receipt is checked against (taken before typing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<SeenBasis>,
+}
+
+/// One step of a message's way to its recipient.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Receipt {
+    pub step: Step,
+    /// RFC 3339 UTC with milliseconds.
+    pub ts: String,
+    /// For `seen`: `transcript` or `screen`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// Why (`queued`, `refused`, `expired`, `flagged`: the reason in words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A receipt step (docs/ARCHITECTURE.md, "Receipts").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Refused by the guard and stored for `sb watch` to deliver (`send --queue`).
+    Queued,
+    /// Pasted into the recipient's pane.
+    Typed,
+    /// Enter was pressed after the paste.
+    Submitted,
+    /// Seen taken as a user turn (in the recipient's transcript, or on its screen).
+    Seen,
+    /// Typed but not seen within `sb watch --flag-unseen`; the sender was told, once.
+    Flagged,
+    /// Refused by the guard (not queued): not typed.
+    Refused,
+    /// Queued longer than its TTL: never typed; the sender was told, once.
+    Expired,
+    /// Removed from the queue with `sb queue drop`: never typed.
+    Dropped,
+}
+
+impl Step {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Queued => "queued",
+            Step::Typed => "typed",
+            Step::Submitted => "submitted",
+            Step::Seen => "seen",
+            Step::Flagged => "flagged",
+            Step::Refused => "refused",
+            Step::Expired => "expired",
+            Step::Dropped => "dropped",
+        }
+    }
+}
+
+/// What the `seen` receipt of a delivered message compares against, read before typing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SeenBasis {
+    /// The agent seen on the recipient's screen (how its transcript is read).
+    pub agent: crate::detect::Agent,
+    /// The recipient's transcript, when a hook recorded one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<String>,
+    /// The transcript's length before the paste: only user turns after it count.
+    #[serde(default)]
+    pub offset: u64,
+    /// How often the message's probe was on screen before the paste.
+    #[serde(default)]
+    pub visible: usize,
+    /// The recipient was busy before the paste (a busy screen may only have queued it).
+    #[serde(default)]
+    pub busy: bool,
 }
 
 /// A message's state in the logs.
@@ -45,6 +126,12 @@ pub enum Outcome {
     Delivered,
     /// Not typed: refused by the guard, timed out, interrupted, or the pane was gone.
     Undelivered,
+    /// Refused by the guard and stored: `sb watch` delivers it when the peer can take it.
+    Queued,
+    /// Queued longer than its TTL: never typed.
+    Expired,
+    /// Removed from the queue (`sb queue drop`): never typed.
+    Dropped,
 }
 
 impl Message {
@@ -56,26 +143,108 @@ impl Message {
             Outcome::Undelivered
         })
     }
+
+    /// A record that only adds a receipt step (`seen`, `flagged`) to a delivered message: it
+    /// updates the message in place and does not move it in the log's order.
+    pub fn is_receipt_only(&self) -> bool {
+        self.outcome() == Outcome::Delivered
+            && self
+                .receipts
+                .last()
+                .is_some_and(|r| matches!(r.step, Step::Seen | Step::Flagged))
+    }
+
+    /// The latest step: the last receipt, else what the outcome says (older logs).
+    pub fn step(&self) -> Option<Step> {
+        if let Some(r) = self.receipts.last() {
+            return Some(r.step);
+        }
+        match self.outcome() {
+            Outcome::Sending | Outcome::Undelivered => None,
+            Outcome::Delivered if self.submitted => Some(Step::Submitted),
+            Outcome::Delivered => Some(Step::Typed),
+            Outcome::Queued => Some(Step::Queued),
+            Outcome::Expired => Some(Step::Expired),
+            Outcome::Dropped => Some(Step::Dropped),
+        }
+    }
+
+    /// Whether a receipt with this step is recorded.
+    pub fn has_step(&self, step: Step) -> bool {
+        self.receipts.iter().any(|r| r.step == step)
+    }
+
+    /// Add a step at `ts`.
+    pub fn push_step(&mut self, step: Step, ts: &str, via: Option<&str>, note: Option<&str>) {
+        self.receipts.push(Receipt {
+            step,
+            ts: ts.to_string(),
+            via: via.map(str::to_string),
+            note: note.map(str::to_string),
+        });
+    }
 }
 
 /// Collapse the records of each message into one: its last record, at the place of its last
-/// (outcomes are written under the pane lock, so this is delivery order). A message left at
-/// `sending` keeps that outcome (unknown: sb stopped before logging it).
+/// record that is not receipt-only (outcomes are written under the pane lock, so this is
+/// delivery order; a later `seen` or `flagged` step updates the message where it stands). A
+/// message left at `sending` keeps that outcome (unknown: sb stopped before logging it).
 pub fn fold_outcomes(records: Vec<Message>) -> Vec<Message> {
-    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    use std::collections::HashMap;
+    let mut last: HashMap<String, usize> = HashMap::new();
+    let mut place: HashMap<String, usize> = HashMap::new();
     for (i, m) in records.iter().enumerate() {
-        last.insert(m.id.as_str(), i);
+        last.insert(m.id.clone(), i);
+        if !m.is_receipt_only() || !place.contains_key(&m.id) {
+            place.insert(m.id.clone(), i);
+        }
     }
-    let keep: Vec<bool> = records
-        .iter()
-        .enumerate()
-        .map(|(i, m)| last.get(m.id.as_str()) == Some(&i))
+    let mut slots: Vec<Option<Message>> = vec![None; records.len()];
+    let mut latest: HashMap<String, Message> = HashMap::new();
+    for (i, m) in records.into_iter().enumerate() {
+        if last.get(&m.id) == Some(&i) {
+            latest.insert(m.id.clone(), m);
+        }
+    }
+    for (id, m) in latest {
+        if let Some(&p) = place.get(&id) {
+            slots[p] = Some(m);
+        }
+    }
+    slots.into_iter().flatten().collect()
+}
+
+/// Append a receipt-only record (a `seen` or `flagged` step) to the conversation log. Mailboxes
+/// are not touched: a mailbox lists what reached its role, and its read marker must not move.
+pub fn append_receipt(dir: &StateDir, msg: &Message) -> Result<()> {
+    dir.ensure()?;
+    append_record(&dir.conversation(), msg)
+}
+
+/// The records appended to a log after byte `offset`, oldest first, and the offset after the
+/// last whole line read (where the next read starts). A file shorter than `offset` (replaced)
+/// is read from the start; unreadable lines are passed over.
+pub fn read_from<T: DeserializeOwned>(path: &Path, offset: u64) -> Result<(Vec<T>, u64)> {
+    let Some(file) = open_read(path)? else {
+        return Ok((vec![], 0));
+    };
+    let len = file.metadata().map_err(|e| io_err("read", path, e))?.len();
+    let offset = if len < offset { 0 } else { offset };
+    if len == offset {
+        return Ok((vec![], offset));
+    }
+    let n = usize::try_from(len - offset)
+        .map_err(|_| io_err("read", path, std::io::ErrorKind::FileTooLarge.into()))?;
+    let mut buf = vec![0u8; n];
+    file.read_exact_at(&mut buf, offset)
+        .map_err(|e| io_err("read", path, e))?;
+    let whole = buf.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let records = buf[..whole]
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .filter_map(|l| serde_json::from_slice(l).ok())
         .collect();
-    records
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(m, k)| k.then_some(m))
-        .collect()
+    Ok((records, offset + whole as u64))
 }
 
 /// Append `msg` to the conversation and the recipient's mailbox. The conversation lock is held
@@ -382,6 +551,9 @@ mod tests {
             submitted: true,
             error: None,
             outcome: None,
+            receipts: vec![],
+            expires_at: None,
+            basis: None,
         }
     }
 
