@@ -111,7 +111,7 @@ pub enum Cmd {
 /// Serve sb's operations as MCP tools over stdio (for Claude Code and other MCP clients)
 ///
 /// Tools: register, list_peers, send, read_peer, detect_question, respond, history, inbox,
-/// set_prompt, get_prompt, list_prompts, delete_prompt, wait_for. Each returns the same JSON as
+/// set_prompt, get_prompt, list_prompts, delete_prompt, wait_for, queue_list, queue_drop. Each returns the same JSON as
 /// the matching command's --json. Nothing but protocol is written to stdout.
 #[derive(Debug, Args)]
 #[command(

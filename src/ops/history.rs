@@ -79,14 +79,16 @@ pub fn history_each(
         require_known_role(ctx, r)?;
     }
     // A message is shown at its outcome record; its write-ahead record waits in `pending` (only
-    // messages still being sent, a handful) and is shown at the end if no outcome ever came.
+    // messages still being sent or queued, a handful) and is shown at the end if no outcome ever
+    // came. Receipt-only records (`seen`, `flagged` after the delivery) are not shown again.
     let mut pending: Vec<Message> = Vec::new();
     let mut go_on = true;
     let skipped = read_each(&ctx.state.conversation(), |m: Message| {
-        if role.is_some_and(|r| m.from != r && m.to != r) {
+        if role.is_some_and(|r| m.from != r && m.to != r) || m.is_receipt_only() {
             return true;
         }
-        if m.outcome() == Outcome::Sending {
+        if matches!(m.outcome(), Outcome::Sending | Outcome::Queued) {
+            pending.retain(|p| p.id != m.id);
             pending.push(m);
             return true;
         }
@@ -164,13 +166,13 @@ pub fn inbox_with(ctx: &Ctx, p: &InboxParams) -> Result<HistoryReport> {
     })
 }
 
-/// Each message is logged as a write-ahead record plus its outcome: read enough lines for
-/// `limit` messages (0 = all).
+/// Each message is logged as a write-ahead record plus its outcome, and (queued, receipts) a few
+/// more: read enough lines for `limit` messages (0 = all).
 fn records_for(limit: usize) -> usize {
     if limit == 0 {
         0
     } else {
-        limit.saturating_mul(2).saturating_add(1)
+        limit.saturating_mul(4).saturating_add(1)
     }
 }
 

@@ -82,21 +82,6 @@ pub enum Step {
     Dropped,
 }
 
-impl Step {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Step::Queued => "queued",
-            Step::Typed => "typed",
-            Step::Submitted => "submitted",
-            Step::Seen => "seen",
-            Step::Flagged => "flagged",
-            Step::Refused => "refused",
-            Step::Expired => "expired",
-            Step::Dropped => "dropped",
-        }
-    }
-}
-
 /// What the `seen` receipt of a delivered message compares against, read before typing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SeenBasis {
@@ -152,21 +137,6 @@ impl Message {
                 .receipts
                 .last()
                 .is_some_and(|r| matches!(r.step, Step::Seen | Step::Flagged))
-    }
-
-    /// The latest step: the last receipt, else what the outcome says (older logs).
-    pub fn step(&self) -> Option<Step> {
-        if let Some(r) = self.receipts.last() {
-            return Some(r.step);
-        }
-        match self.outcome() {
-            Outcome::Sending | Outcome::Undelivered => None,
-            Outcome::Delivered if self.submitted => Some(Step::Submitted),
-            Outcome::Delivered => Some(Step::Typed),
-            Outcome::Queued => Some(Step::Queued),
-            Outcome::Expired => Some(Step::Expired),
-            Outcome::Dropped => Some(Step::Dropped),
-        }
     }
 
     /// Whether a receipt with this step is recorded.

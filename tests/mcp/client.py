@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 TOOLS = {
     "register", "list_peers", "send", "read_peer", "detect_question", "respond", "history",
     "inbox", "set_prompt", "get_prompt", "list_prompts", "delete_prompt", "wait_for",
+    "queue_list", "queue_drop",
 }
 MENU = REPO / "tests/fixtures/screens/claude-code/02-preseeded-trust-folder-dialog.txt"
 
@@ -146,7 +147,7 @@ async def run(w: World, c: Checks) -> None:
 
             tools = (await s.list_tools()).tools
             names = {t.name for t in tools}
-            c.check("tools/list: the 13 tools", names == TOOLS, sorted(names ^ TOOLS))
+            c.check("tools/list: the 15 tools", names == TOOLS, sorted(names ^ TOOLS))
             for t in sorted(tools, key=lambda t: t.name):
                 c.check(f"tools/list: {t.name} has a description and an object inputSchema",
                         bool((t.description or "").strip())
