@@ -155,8 +155,15 @@ pub struct SendSummary {
     pub pane: String,
     /// Bytes typed (with the tag).
     pub bytes: usize,
-    /// Where the message stands in the logs (`delivered` here).
+    /// Where the message stands in the logs (`delivered`, or `queued` with queue).
     pub outcome: Option<crate::store::log::Outcome>,
+    /// The steps so far, with their times (`typed`, `submitted`; `queued`); `sb watch` adds
+    /// `seen` later (see history).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub receipts: Vec<crate::store::log::Receipt>,
+    /// With queue: not delivered after this time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
     /// Set when the message was delivered but its outcome could not be logged.
     pub log_warning: Option<String>,
     /// With confirm_s: how it was checked and what was seen.
@@ -195,6 +202,8 @@ impl From<ops::send::SendReport> for SendSummary {
             pane: r.pane,
             bytes: r.bytes,
             outcome: m.outcome,
+            receipts: m.receipts,
+            expires_at: m.expires_at,
             log_warning: r.log_warning,
             confirmation: r.confirmation,
             peer_state: r.peer_state,
