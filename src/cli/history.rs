@@ -15,18 +15,10 @@ use std::time::SystemTime;
 /// Times are local (`HH:MM:SS` today, `Mon DD HH:MM` on other days); `--utc` shows UTC. Each
 /// role keeps one colour. `--json` prints one document; `--jsonl` one message per line, which is
 /// what `--follow` streams. Each message's `receipts` (in JSON) list its steps with their times.
-///
-/// The mark before a line is the message's latest step:
-///   ✓✓  seen: the peer took it as a user turn (its transcript, or its screen; `sb watch` checks)
-///   ✓   submitted: typed and Enter pressed, not (yet) seen
-///   !   flagged: typed but not seen within `sb watch --flag-unseen` (the sender was told)
-///   …   queued: waiting for `sb watch` to deliver it (`sb queue`)
-///   ✗   not typed: refused, expired, dropped or failed, with the reason
-///   ?   outcome unknown: sb stopped while sending
-/// Messages logged before receipts existed carry no mark unless undelivered.
+/// The mark before each line is the message's latest step (see "Marks" below).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  sb history\n  sb history --role dev --limit 50\n  sb history -n 0 --utc            # everything, times in UTC\n  sb history --follow --jsonl       # a stream, one JSON object per line\n  sb history --jsonl --limit 0 > all.jsonl"
+    after_help = "Marks (the latest step of each message):\n  ✓✓  seen: the peer took it as a user turn (its transcript, or its screen; sb watch checks)\n  ✓   submitted: typed and Enter pressed, not (yet) seen\n  !   flagged: typed but not seen within `sb watch --flag-unseen`; the sender was told\n  …   queued: waiting for sb watch to deliver it (see `sb queue`)\n  ✗   not typed: refused, expired, dropped or failed, with the reason\n  ?   outcome unknown: sb stopped while sending\n  Messages logged before receipts existed carry no mark unless undelivered.\n\nExamples:\n  sb history\n  sb history --role dev --limit 50\n  sb history -n 0 --utc            # everything, times in UTC\n  sb history --follow --jsonl       # a stream, one JSON object per line\n  sb history --jsonl --limit 0 > all.jsonl"
 )]
 pub struct HistoryArgs {
     /// How many of the newest messages (0 = all, streamed in constant memory)

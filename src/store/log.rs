@@ -549,6 +549,67 @@ mod tests {
     }
 
     #[test]
+    fn receipt_steps_update_a_message_in_place_and_a_delivery_moves_it() {
+        let ts = "2026-11-26T10:00:01.000Z";
+        let mut a = msg(1, "dev");
+        a.outcome = Some(Outcome::Delivered);
+        a.push_step(Step::Typed, ts, None, None);
+        a.push_step(Step::Submitted, ts, None, None);
+        let b = {
+            let mut b = msg(2, "dev");
+            b.outcome = Some(Outcome::Delivered);
+            b
+        };
+        let mut a_seen = a.clone();
+        a_seen.push_step(Step::Seen, ts, Some("transcript"), None);
+        assert!(a_seen.is_receipt_only() && !a.is_receipt_only());
+        // A queued message delivered later moves to its delivery.
+        let mut q = msg(3, "dev");
+        q.outcome = Some(Outcome::Queued);
+        q.delivered = false;
+        q.push_step(Step::Queued, ts, None, Some("a menu is open"));
+        let mut q_done = q.clone();
+        q_done.outcome = Some(Outcome::Delivered);
+        q_done.delivered = true;
+        q_done.push_step(Step::Typed, ts, None, None);
+        let folded = fold_outcomes(vec![
+            a.clone(),
+            q.clone(),
+            b.clone(),
+            a_seen.clone(),
+            q_done.clone(),
+        ]);
+        assert_eq!(folded, vec![a_seen, b, q_done]);
+        // Old readers' records (no receipts) are never receipt-only.
+        assert!(!msg(4, "dev").is_receipt_only());
+        // A record from an older sb (no receipts, no outcome) still reads.
+        let old: Message = serde_json::from_str(
+            r#"{"id":"1","ts":"t","from":"a","to":"b","text":"x","delivered":true,"submitted":true,"error":null}"#,
+        )
+        .unwrap();
+        assert!(old.receipts.is_empty() && old.outcome() == Outcome::Delivered);
+    }
+
+    #[test]
+    fn read_from_returns_whole_new_lines_and_where_to_resume() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = StateDir::at(dir.path());
+        append_message_with(&st, &msg(1, "x"), false).unwrap();
+        let path = st.conversation();
+        let (r, at) = read_from::<Message>(&path, 0).unwrap();
+        assert_eq!((r.len(), at), (1, file_len(&path)));
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"{\"id\":\"torn").unwrap();
+        let (r, at2) = read_from::<Message>(&path, at).unwrap();
+        assert!(r.is_empty() && at2 == at, "a line still being written waits");
+        // A replaced (shorter) file is read from the start.
+        std::fs::write(&path, b"").unwrap();
+        append_message_with(&st, &msg(2, "x"), false).unwrap();
+        let (r, _) = read_from::<Message>(&path, at2 + 10_000).unwrap();
+        assert_eq!(r[0].id, "00000002");
+    }
+
+    #[test]
     fn tail_reads_last_records_across_blocks_and_skips_torn_and_corrupt() {
         let dir = tempfile::tempdir().unwrap();
         let st = StateDir::at(dir.path());
