@@ -229,10 +229,41 @@ fn find_outcome(ctx: &Ctx, id: &str) -> Option<String> {
     })
 }
 
-/// One watcher round over every recipient with a mailbox: expire what outlived its TTL (and
-/// bounce it to its sender), then deliver what the peer can take now, oldest first; the first
-/// message the guard refuses stops that recipient's queue until a later round.
-pub fn deliver_all(ctx: &Ctx, reg: &Registry) -> Vec<QueueEvent> {
+/// The watcher's side of the queue: remembers, per mailbox, its length when it was last read
+/// and whether anything was queued, so an idle round reads no mailbox at all.
+#[derive(Debug, Default)]
+pub struct Deliverer {
+    known: BTreeMap<String, (u64, bool)>,
+}
+
+impl Deliverer {
+    /// One watcher round (see [`deliver_where`]), reading only mailboxes that grew or hold
+    /// queued messages.
+    pub fn round(&mut self, ctx: &Ctx, reg: &Registry) -> Vec<QueueEvent> {
+        let known = &mut self.known;
+        let mut changed = |role: &str| {
+            let len = crate::store::log::file_len(&ctx.state.mailbox(role));
+            match known.get(role) {
+                Some(&(l, false)) if l == len => false,
+                _ => {
+                    let queued = queued_for(ctx, role).map_or(true, |q| !q.is_empty());
+                    known.insert(role.to_string(), (len, queued));
+                    queued
+                }
+            }
+        };
+        deliver_where(ctx, reg, &mut changed)
+    }
+}
+
+/// One watcher round over the recipients `look` picks: expire what outlived its TTL (and bounce
+/// it to its sender), then deliver what the peer can take now, oldest first; the first message
+/// the guard refuses stops that recipient's queue until a later round.
+fn deliver_where(
+    ctx: &Ctx,
+    reg: &Registry,
+    look: &mut dyn FnMut(&str) -> bool,
+) -> Vec<QueueEvent> {
     let roles = match mailbox_roles(ctx) {
         Ok(r) => r,
         Err(e) => {
@@ -245,6 +276,9 @@ pub fn deliver_all(ctx: &Ctx, reg: &Registry) -> Vec<QueueEvent> {
     let mut events = Vec::new();
     let mut bounces = Vec::new();
     for role in roles {
+        if !look(&role) {
+            continue;
+        }
         match deliver_role(ctx, reg, &role, &mut events, &mut bounces) {
             Ok(()) => {}
             Err(e) => events.push(QueueEvent::Failed {
@@ -397,9 +431,9 @@ fn ttl_text(m: &Message) -> String {
     match (queued, expires) {
         (Some(q), Some(e)) => {
             let s = e.duration_since(q).map_or(0, |d| d.as_secs());
-            if s >= 3600 && s % 3600 == 0 {
+            if s >= 3600 && s.is_multiple_of(3600) {
                 format!("{}h", s / 3600)
-            } else if s >= 60 && s % 60 == 0 {
+            } else if s >= 60 && s.is_multiple_of(60) {
                 format!("{}m", s / 60)
             } else {
                 format!("{s}s")

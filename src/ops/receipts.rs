@@ -44,6 +44,8 @@ pub enum ReceiptEvent {
 struct Tracked {
     msg: Message,
     retried: bool,
+    /// Where the next transcript read starts (each user turn is read once).
+    from: u64,
 }
 
 /// The background confirmer: messages typed and submitted but not yet seen or flagged.
@@ -93,11 +95,13 @@ impl Receipts {
         if waiting {
             let fresh = age(&m) < self.horizon();
             if fresh && !self.tracked.contains_key(&m.id) {
+                let from = m.basis.as_ref().map_or(0, |b| b.offset);
                 self.tracked.insert(
                     m.id.clone(),
                     Tracked {
                         msg: m,
                         retried: false,
+                        from,
                     },
                 );
             }
@@ -192,10 +196,12 @@ impl Receipts {
 fn look(ctx: &Ctx, reg: &Registry, t: &mut Tracked, waited: Duration) -> Option<&'static str> {
     let basis = t.msg.basis.clone()?;
     let probe = confirm::probe(&t.msg.text);
-    if let Some(path) = &basis.transcript
-        && confirm::transcript_has(basis.agent, path, basis.offset, &probe)
-    {
-        return Some("transcript");
+    if let Some(path) = &basis.transcript {
+        let (found, next) = confirm::transcript_since(basis.agent, path, t.from, &probe);
+        if found {
+            return Some("transcript");
+        }
+        t.from = next;
     }
     let by_screen = basis.transcript.is_none();
     if !by_screen && (t.retried || waited < RETRY_AFTER) {
@@ -231,7 +237,7 @@ fn age(m: &Message) -> Duration {
 
 fn words(d: Duration) -> String {
     let s = d.as_secs();
-    if s >= 60 && s % 60 == 0 {
+    if s >= 60 && s.is_multiple_of(60) {
         format!("{}m", s / 60)
     } else if d.subsec_millis() == 0 || s >= 10 {
         format!("{s}s")

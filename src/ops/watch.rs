@@ -268,6 +268,7 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
     // Held for the loop's lifetime: `send --queue` sees that a watcher will deliver.
     let _presence = super::queue::announce_watcher(ctx)?;
     let mut receipts = super::receipts::Receipts::new(p.flag_unseen);
+    let mut queues = super::queue::Deliverer::default();
     let mut w = Watcher {
         stall_after: p.stall_after,
         ..Watcher::default()
@@ -329,7 +330,7 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
             }
         }
         // Queued messages for every role that can take them now; receipts of typed messages.
-        for e in queue_and_receipt_events(ctx, &reg, &mut receipts) {
+        for e in queue_and_receipt_events(ctx, &reg, &mut queues, &mut receipts) {
             if !emit(ctx, &e, &mut on_event)? {
                 return Ok(());
             }
@@ -391,6 +392,7 @@ fn deliver_notices(ctx: &Ctx, to: &str, pending: &mut BTreeMap<String, Pending>)
 fn queue_and_receipt_events(
     ctx: &Ctx,
     reg: &Registry,
+    queues: &mut super::queue::Deliverer,
     receipts: &mut super::receipts::Receipts,
 ) -> Vec<Event> {
     use super::queue::QueueEvent;
@@ -404,7 +406,7 @@ fn queue_and_receipt_events(
         e
     };
     let mut events = Vec::new();
-    for q in super::queue::deliver_all(ctx, reg) {
+    for q in queues.round(ctx, reg) {
         events.push(match q {
             QueueEvent::Delivered { to, id } => {
                 event(&to, EventKind::QueueDelivered, Some(id), None, None, None)
