@@ -213,6 +213,20 @@ async def run(w: World, c: Checks) -> None:
             r = await ok("inbox", {"role": "dev"})
             c.check("inbox: one message", len(r.get("messages", [])) == 1, r)
 
+            # The delivery queue: refused now, queued instead (no watcher runs: it says so).
+            r = await ok("send", {"to": "rev", "from": "py", "text": "later", "queue": True, "ttl_s": 600})
+            q = r.get("queued") or {}
+            c.check("send with queue into an open menu is queued",
+                    r.get("outcome") == "queued" and q.get("watcher_running") is False
+                    and "sb watch" in (q.get("warning") or ""), r)
+            r2 = await ok("queue_list", {})
+            c.check("queue_list: the queued message",
+                    [e.get("id") for e in r2.get("queued", [])] == [r.get("id")], r2)
+            r2 = await ok("queue_drop", {"id": r.get("id")})
+            c.check("queue_drop: dropped", (r2.get("dropped") or {}).get("outcome") == "dropped", r2)
+            e = await err("queue_drop", {"id": r.get("id")})
+            c.check("queue_drop again: not queued", "is not in the queue" in e, e)
+
             p = await ok("set_prompt", {"role": "dev", "prompt": "You are dev."})
             c.check("get_prompt returns what was set",
                     await ok("get_prompt", {"role": "dev"}) == p)
