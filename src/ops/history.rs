@@ -4,7 +4,9 @@
 
 use super::Ctx;
 use crate::error::Result;
-use crate::store::log::{Message, Outcome, fold_outcomes, read_each, read_since, read_tail};
+use crate::store::log::{
+    Message, Outcome, Step, fold_outcomes, read_each, read_since, read_tail,
+};
 use crate::store::markers::ReadMarkers;
 use crate::store::registry::Registry;
 use crate::store::validate_role;
@@ -135,7 +137,12 @@ pub fn inbox_with(ctx: &Ctx, p: &InboxParams) -> Result<HistoryReport> {
     let (mut messages, skipped) = if p.unread {
         let marker = ReadMarkers::load(&ctx.state)?.read.remove(&p.role);
         let (tail, _found) = match marker {
-            Some(id) => read_since(&path, |m: &Message| m.id == id)?,
+            // A queued message has later records (its delivery, expiry or drop) after messages
+            // that came meanwhile: the mark is its record at queueing time, so nothing that
+            // came after it is taken as read (its delivery shows up as news instead).
+            Some(id) => read_since(&path, |m: &Message| {
+                m.id == id && (m.outcome() == Outcome::Queued || !m.has_step(Step::Queued))
+            })?,
             None => read_since(&path, |_: &Message| false)?,
         };
         (fold_outcomes(tail.records), tail.skipped)

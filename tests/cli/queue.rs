@@ -419,3 +419,34 @@ fn a_message_whose_enter_is_swallowed_is_flagged_once_to_its_sender() {
         "{human}"
     );
 }
+
+#[test]
+fn a_read_marker_on_a_queued_message_never_hides_what_came_after_it() {
+    let env = TestEnv::new();
+    let dev = FakeAgent::with_screen(&env, "dev", &fixture(MENU));
+    let q = queue_send(&env, &[], "queued first");
+    let r = json(&env, &["inbox", "dev", "--unread", "--mark-read"]);
+    assert_eq!(r["marked_read"], q["id"], "{r}");
+    // A message arrives meanwhile (refused: logged undelivered in dev's mailbox)...
+    assert_eq!(
+        env.run(&["send", "dev", "--from", "gestor", "came after"])
+            .status
+            .code(),
+        Some(6)
+    );
+    // ...then the menu closes and a watcher round delivers the queued one.
+    dev.draw(&fixture(IDLE));
+    assert!(wait_for(Duration::from_secs(10), || {
+        env.run(&["watch", "--rounds", "1", "--interval", "100ms"]);
+        !pastes(&dev).is_empty()
+    }));
+    let r = json(&env, &["inbox", "dev", "--unread"]);
+    let texts: Vec<&str> = r["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["text"].as_str().unwrap())
+        .collect();
+    assert!(texts.contains(&"came after"), "{r}");
+    assert_eq!(pastes(&dev), ["[from:gestor] queued first"]);
+}
