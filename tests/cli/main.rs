@@ -14,6 +14,7 @@ mod readme;
 mod reliability;
 mod send;
 mod setup;
+mod startup;
 mod state;
 mod up;
 mod ux;
