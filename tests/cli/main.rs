@@ -15,6 +15,7 @@ mod readme;
 mod reliability;
 mod send;
 mod setup;
+mod startup;
 mod state;
 mod up;
 mod ux;
