@@ -322,8 +322,7 @@ impl SbServer {
         &self,
         Parameters(a): Parameters<QueueDropArgs>,
     ) -> std::result::Result<Json<ops::queue::DropReport>, CallToolResult> {
-        self.call(move |c| ops::queue::drop_message(c, &a.id))
-            .await
+        self.call(move |c| ops::queue::drop_message(c, &a.id)).await
     }
 
     /// Read the last lines of a peer's terminal (what a person would see in its pane).

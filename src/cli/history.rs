@@ -249,7 +249,10 @@ pub fn render(out: Out, m: &Message, now: SystemTime, utc: bool) -> String {
         Outcome::Queued => Some((
             format!(
                 "[queued: {}{}]",
-                note(Step::Queued).unwrap_or_else(|| "waiting for sb watch".into()),
+                note(Step::Queued).map_or_else(
+                    || "waiting for sb watch".into(),
+                    |n| crate::ops::queue::preview(&n, 80)
+                ),
                 m.expires_at
                     .as_deref()
                     .and_then(parse_rfc3339)

@@ -30,7 +30,9 @@ pub struct QueueArgs {
 pub enum QueueCmd {
     /// Remove a queued message: it is logged as dropped and never typed (exit 3 if it is not
     /// queued, e.g. already delivered)
-    #[command(after_help = "Examples:\n  sb queue drop 0187a3f2c4d5e6f70012ab340001\n  sb --json queue drop 0187a3f2c4d5e6f70012ab340001")]
+    #[command(
+        after_help = "Examples:\n  sb queue drop 0187a3f2c4d5e6f70012ab340001\n  sb --json queue drop 0187a3f2c4d5e6f70012ab340001"
+    )]
     Drop(DropArgs),
 }
 
@@ -72,7 +74,11 @@ pub fn run(ctx: &Ctx, out: Out, a: QueueArgs) -> Result<()> {
                             Cell::new(&e.from),
                             Cell::new(secs(e.age_s)),
                             Cell::new(e.expires_in_s.map_or("-".into(), secs)),
-                            Cell::new(e.reason.as_deref().unwrap_or("-")),
+                            Cell::new(
+                                e.reason
+                                    .as_deref()
+                                    .map_or("-".into(), |r| queue::preview(r, 60)),
+                            ),
                             Cell::new(queue::preview(&e.text, 40)),
                         ]
                     })

@@ -106,6 +106,11 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<()> {
                         .map(|n| format!(", told {n}"))
                         .unwrap_or_default()
                 ),
+                // No notify role: the delivery queue of `role` could not be worked on.
+                EventKind::NoticeFailed if e.notify.is_none() => format!(
+                    "could not deliver its queued messages: {}",
+                    e.error.as_deref().unwrap_or("?")
+                ),
                 EventKind::NoticeFailed => format!(
                     "could not notify {}: {}",
                     e.notify.as_deref().unwrap_or("?"),
@@ -113,7 +118,13 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<()> {
                 ),
                 other => other.as_str().to_string(),
             };
-            if e.kind == EventKind::NoticeFailed {
+            if e.kind == EventKind::NoticeFailed && e.notify.is_none() {
+                note(&format!(
+                    "sb: warning: the queued messages to {} could not be delivered now: {}",
+                    e.role,
+                    e.error.as_deref().unwrap_or("?")
+                ));
+            } else if e.kind == EventKind::NoticeFailed {
                 note(&format!(
                     "sb: warning: the notice about {} could not be delivered to {}: {}",
                     e.role,

@@ -156,10 +156,10 @@ fn despace(s: &str) -> String {
 /// Whether a user message the agent wrote to its transcript after byte `from` contains `probe`,
 /// and the offset to resume from when it does not (only whole lines are read).
 pub fn transcript_since(agent: Agent, path: &str, from: u64, probe: &str) -> (bool, u64) {
-    crate::transcript::user_messages_since(agent, std::path::Path::new(path), from).map_or(
-        (false, from),
-        |(messages, next)| (messages.iter().any(|m| despace(m).contains(probe)), next),
-    )
+    crate::transcript::user_messages_since(agent, std::path::Path::new(path), from)
+        .map_or((false, from), |(messages, next)| {
+            (messages.iter().any(|m| despace(m).contains(probe)), next)
+        })
 }
 
 /// Whether a user message the agent wrote to its transcript after byte `from` contains `probe`.

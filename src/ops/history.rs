@@ -4,9 +4,7 @@
 
 use super::Ctx;
 use crate::error::Result;
-use crate::store::log::{
-    Message, Outcome, Step, fold_outcomes, read_each, read_since, read_tail,
-};
+use crate::store::log::{Message, Outcome, Step, fold_outcomes, read_each, read_since, read_tail};
 use crate::store::markers::ReadMarkers;
 use crate::store::registry::Registry;
 use crate::store::validate_role;

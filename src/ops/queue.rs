@@ -205,10 +205,7 @@ pub fn drop_message(ctx: &Ctx, id: &str) -> Result<DropReport> {
     let now = find_outcome(ctx, id)
         .map(|o| format!(" (its outcome is {o})"))
         .unwrap_or_else(|| " (no message has that id)".into());
-    Err(SbError::NotQueued {
-        id: id.into(),
-        now,
-    })
+    Err(SbError::NotQueued { id: id.into(), now })
 }
 
 /// The outcome of message `id` in the conversation, if it is there.
@@ -259,11 +256,7 @@ impl Deliverer {
 /// One watcher round over the recipients `look` picks: expire what outlived its TTL (and bounce
 /// it to its sender), then deliver what the peer can take now, oldest first; the first message
 /// the guard refuses stops that recipient's queue until a later round.
-fn deliver_where(
-    ctx: &Ctx,
-    reg: &Registry,
-    look: &mut dyn FnMut(&str) -> bool,
-) -> Vec<QueueEvent> {
+fn deliver_where(ctx: &Ctx, reg: &Registry, look: &mut dyn FnMut(&str) -> bool) -> Vec<QueueEvent> {
     let roles = match mailbox_roles(ctx) {
         Ok(r) => r,
         Err(e) => {
@@ -336,7 +329,12 @@ fn deliver_role(
         m.ts.clone_from(&ts);
         m.outcome = Some(Outcome::Expired);
         m.error = Some(format!("expired: not delivered within {ttl}"));
-        m.push_step(Step::Expired, &ts, None, Some(&format!("not delivered within {ttl}")));
+        m.push_step(
+            Step::Expired,
+            &ts,
+            None,
+            Some(&format!("not delivered within {ttl}")),
+        );
         append_message_with(&ctx.state, &m, true)?;
         let event = QueueEvent::Expired {
             to: role.into(),

@@ -68,7 +68,8 @@ impl Receipts {
 
     /// How long a message is looked for: until it is flagged, else `GIVE_UP`.
     fn horizon(&self) -> Duration {
-        self.flag_after.map_or(GIVE_UP, |f| f + Duration::from_secs(60))
+        self.flag_after
+            .map_or(GIVE_UP, |f| f + Duration::from_secs(60))
     }
 
     /// Read what was appended to the conversation since the last call.

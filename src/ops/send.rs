@@ -151,10 +151,7 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     // Write-ahead: nothing is typed unless this record is on disk in both logs.
     append_message_with(&ctx.state, &msg, true)?;
     if ahead > 0 {
-        let reason = format!(
-            "{ahead} older queued message(s) to {} wait before it",
-            p.to
-        );
+        let reason = format!("{ahead} older queued message(s) to {} wait before it", p.to);
         return queue_it(ctx, p, msg, &pane, reason, None, ahead);
     }
     // Without --when-ready one try; with it, a refusal is tried again until the time is up. The
@@ -211,7 +208,14 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     };
     drop(queue_lock);
     let typed_at = msg.ts.clone();
-    mark_delivered(&mut msg, p.submit, submitted, seen.as_ref(), transcript_start.clone(), &typed_at);
+    mark_delivered(
+        &mut msg,
+        p.submit,
+        submitted,
+        seen.as_ref(),
+        transcript_start.clone(),
+        &typed_at,
+    );
     // The text is in the peer's pane now: a failure to log the outcome must not look like a
     // failed send (a caller would send it again). The write-ahead record already names it.
     let log_warning = append_message_with(&ctx.state, &msg, false)

@@ -601,7 +601,10 @@ mod tests {
         let mut f = OpenOptions::new().append(true).open(&path).unwrap();
         f.write_all(b"{\"id\":\"torn").unwrap();
         let (r, at2) = read_from::<Message>(&path, at).unwrap();
-        assert!(r.is_empty() && at2 == at, "a line still being written waits");
+        assert!(
+            r.is_empty() && at2 == at,
+            "a line still being written waits"
+        );
         // A replaced (shorter) file is read from the start.
         std::fs::write(&path, b"").unwrap();
         append_message_with(&st, &msg(2, "x"), false).unwrap();

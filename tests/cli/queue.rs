@@ -171,7 +171,12 @@ fn queued_messages_are_delivered_once_in_order_when_the_menu_closes_with_two_wat
         let m = message(&env, id);
         assert_eq!(steps(&m)[..3], ["queued", "typed", "submitted"], "{m}");
     }
-    assert!(json(&env, &["queue"])["queued"].as_array().unwrap().is_empty());
+    assert!(
+        json(&env, &["queue"])["queued"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     let events = env.log("events.jsonl");
     assert_eq!(
         events
@@ -216,7 +221,9 @@ fn a_queued_message_past_its_ttl_expires_with_one_bounce_and_is_never_typed() {
     assert_eq!(steps(&m), ["queued", "expired"]);
     let human = stdout(&env.run(&["history", "--color", "never"]));
     assert!(
-        human.lines().any(|l| l.starts_with("✗ ") && l.contains("expired")),
+        human
+            .lines()
+            .any(|l| l.starts_with("✗ ") && l.contains("expired")),
         "{human}"
     );
 }
@@ -228,7 +235,11 @@ fn queue_lists_and_drops_and_send_queue_warns_without_a_watcher() {
     // No watcher: the message is queued (exit 0), and sb says nothing will deliver it.
     let out = env.run(&["send", "dev", "--queue", "first"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).starts_with("queued for dev (id "), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("queued for dev (id "),
+        "{}",
+        stdout(&out)
+    );
     assert!(
         stderr(&out).contains("no sb watch is running")
             && stderr(&out).contains("until `sb watch` runs"),
@@ -279,7 +290,10 @@ fn queue_lists_and_drops_and_send_queue_warns_without_a_watcher() {
         e["error"]["message"].as_str().unwrap().contains("dropped"),
         "{e}"
     );
-    assert_eq!(env.run(&["queue", "drop", "nosuchid"]).status.code(), Some(3));
+    assert_eq!(
+        env.run(&["queue", "drop", "nosuchid"]).status.code(),
+        Some(3)
+    );
     assert_eq!(env.run(&["queue", "drop", "../x"]).status.code(), Some(2));
     // --queue never combines with typing regardless of the guard.
     assert_eq!(
@@ -322,7 +336,10 @@ fn a_message_reaches_seen_from_the_transcript_without_the_sender_waiting() {
     std::fs::write(&reg_path, serde_json::to_vec(&reg).unwrap()).unwrap();
     let _w = Watch::start(&env, &[]);
     assert!(wait_for(Duration::from_secs(10), || watcher_running(&env)));
-    let r = json(&env, &["send", "dev", "--from", "gestor", "please take issue 18"]);
+    let r = json(
+        &env,
+        &["send", "dev", "--from", "gestor", "please take issue 18"],
+    );
     assert_eq!(r["outcome"], "delivered");
     assert!(r["confirmation"].is_null(), "the sender did not wait");
     let id = r["id"].as_str().unwrap().to_string();
@@ -379,7 +396,10 @@ fn a_message_whose_enter_is_swallowed_is_flagged_once_to_its_sender() {
     );
     let _w = Watch::start(&env, &["--flag-unseen", "2s"]);
     assert!(wait_for(Duration::from_secs(10), || watcher_running(&env)));
-    let r = json(&env, &["send", "stuck", "--from", "gestor", "are you there"]);
+    let r = json(
+        &env,
+        &["send", "stuck", "--from", "gestor", "are you there"],
+    );
     assert_eq!(r["outcome"], "delivered");
     let id = r["id"].as_str().unwrap().to_string();
     let flags = || {

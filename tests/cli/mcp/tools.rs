@@ -233,7 +233,10 @@ fn mcp_send_with_queue_and_the_queue_tools() {
     assert_eq!(d["dropped"]["outcome"], "dropped");
     let e = m.err_json("queue_drop", json!({"id": s["id"]}));
     assert_eq!(e["error"]["kind"], "not_queued", "{e}");
-    assert_eq!(m.ok("queue_list", json!({"role": "dev"}))["queued"], json!([]));
+    assert_eq!(
+        m.ok("queue_list", json!({"role": "dev"}))["queued"],
+        json!([])
+    );
     assert!(dev.bytes().is_empty());
     let (status, _) = m.finish();
     assert!(status.success());
