@@ -46,6 +46,9 @@ struct Tracked {
     retried: bool,
     /// Where the next transcript read starts (each user turn is read once).
     from: u64,
+    /// Delivered while this watcher ran: only such a message is flagged (one typed before may
+    /// have been taken and scrolled off the screen meanwhile; it can still be seen).
+    flaggable: bool,
 }
 
 /// The background confirmer: messages typed and submitted but not yet seen or flagged.
@@ -53,6 +56,7 @@ struct Tracked {
 pub struct Receipts {
     offset: Option<u64>,
     tracked: BTreeMap<String, Tracked>,
+    started: SystemTime,
     /// Flag a message not seen after this long (None: never flag).
     pub flag_after: Option<Duration>,
 }
@@ -62,6 +66,7 @@ impl Receipts {
         Receipts {
             offset: None,
             tracked: BTreeMap::new(),
+            started: SystemTime::now(),
             flag_after,
         }
     }
@@ -97,12 +102,14 @@ impl Receipts {
             let fresh = age(&m) < self.horizon();
             if fresh && !self.tracked.contains_key(&m.id) {
                 let from = m.basis.as_ref().map_or(0, |b| b.offset);
+                let flaggable = parse_rfc3339(&m.ts).is_some_and(|t| t >= self.started);
                 self.tracked.insert(
                     m.id.clone(),
                     Tracked {
                         msg: m,
                         retried: false,
                         from,
+                        flaggable,
                     },
                 );
             }
@@ -124,6 +131,7 @@ impl Receipts {
                 continue;
             };
             let waited = age(&t.msg);
+            let flaggable = t.flaggable;
             let check = look(ctx, reg, t, waited);
             if let Some(via) = check {
                 if let Ok(Some(m)) = self.record(ctx, &id, Step::Seen, Some(via), None) {
@@ -135,7 +143,7 @@ impl Receipts {
                 }
                 continue;
             }
-            if let Some(limit) = self.flag_after.filter(|l| waited >= *l) {
+            if let Some(limit) = self.flag_after.filter(|l| flaggable && waited >= *l) {
                 let note = format!("not seen taken within {}", words(limit));
                 if let Ok(Some(m)) = self.record(ctx, &id, Step::Flagged, None, Some(&note)) {
                     let told = (m.from != "watch"
