@@ -40,6 +40,9 @@ pub struct Event {
     /// For `mode`: how the watcher learns of changes now (`control` or `polling`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mode: Option<super::changes::Mode>,
+    /// For `queue_delivered`, `queue_expired`, `seen` and `flagged`: the message's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// What an event reports.
@@ -60,6 +63,14 @@ pub enum EventKind {
     /// How the watcher learns of changes (`mode`: tmux control mode or polling), at the start and
     /// whenever it changes; `role` is empty.
     Mode,
+    /// A queued message was delivered to `role` (`message` names it).
+    QueueDelivered,
+    /// A queued message to `role` outlived its TTL; `notify` names the sender told so.
+    QueueExpired,
+    /// A message to `role` was seen taken as a user turn (`detail`: transcript or screen).
+    Seen,
+    /// A message to `role` was not seen taken in time; `notify` names the sender told so.
+    Flagged,
 }
 
 impl EventKind {
@@ -71,6 +82,10 @@ impl EventKind {
             EventKind::Notified => "notified",
             EventKind::NoticeFailed => "notice_failed",
             EventKind::Mode => "mode",
+            EventKind::QueueDelivered => "queue_delivered",
+            EventKind::QueueExpired => "queue_expired",
+            EventKind::Seen => "seen",
+            EventKind::Flagged => "flagged",
         }
     }
 }
@@ -165,6 +180,7 @@ impl Watcher {
             notify: None,
             error: None,
             mode: None,
+            message: None,
         })
     }
 }
@@ -189,6 +205,7 @@ fn event(
         notify: None,
         error: None,
         mode: None,
+        message: None,
     }
 }
 
@@ -237,6 +254,9 @@ pub struct WatchParams {
     pub rounds: Option<u64>,
     /// Capture every role every interval instead of learning of changes from tmux control mode.
     pub poll: bool,
+    /// Flag a message typed but not seen taken after this long, once, to its sender (None:
+    /// never).
+    pub flag_unseen: Option<Duration>,
 }
 
 /// A notice waiting for the notify role to be able to take it.
@@ -267,6 +287,10 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
     let mut source = super::changes::ChangeSource::new(ctx, p.poll);
     let ctx = &source.ctx(ctx);
     let mut wake = super::changes::Wake::all();
+    // Held for the loop's lifetime: `send --queue` sees that a watcher will deliver.
+    let _presence = super::queue::announce_watcher(ctx)?;
+    let mut receipts = super::receipts::Receipts::new(p.flag_unseen);
+    let mut queues = super::queue::Deliverer::default();
     let mut w = Watcher {
         stall_after: p.stall_after,
         ..Watcher::default()
@@ -341,6 +365,12 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
                 }
             }
         }
+        // Queued messages for every role that can take them now; receipts of typed messages.
+        for e in queue_and_receipt_events(ctx, &reg, &mut queues, &mut receipts) {
+            if !emit(ctx, &e, &mut on_event)? {
+                return Ok(());
+            }
+        }
         round += 1;
         if p.rounds.is_some_and(|n| round >= n) {
             return Ok(());
@@ -388,6 +418,50 @@ fn deliver_notices(ctx: &Ctx, to: &str, pending: &mut BTreeMap<String, Pending>)
     events
 }
 
+/// One round of the delivery queue and the receipts, as watch events.
+fn queue_and_receipt_events(
+    ctx: &Ctx,
+    reg: &Registry,
+    queues: &mut super::queue::Deliverer,
+    receipts: &mut super::receipts::Receipts,
+) -> Vec<Event> {
+    use super::queue::QueueEvent;
+    use super::receipts::ReceiptEvent;
+    let event = |role: &str, kind, message: Option<String>, notify, detail, error| {
+        let mut e = notice_event(role, "", kind, None);
+        e.notify = notify;
+        e.detail = detail;
+        e.error = error;
+        e.message = message;
+        e
+    };
+    let mut events = Vec::new();
+    for q in queues.round(ctx, reg) {
+        events.push(match q {
+            QueueEvent::Delivered { to, id } => {
+                event(&to, EventKind::QueueDelivered, Some(id), None, None, None)
+            }
+            QueueEvent::Expired { to, id, bounced } => {
+                event(&to, EventKind::QueueExpired, Some(id), bounced, None, None)
+            }
+            QueueEvent::Failed { to, error } => {
+                event(&to, EventKind::NoticeFailed, None, None, None, Some(error))
+            }
+        });
+    }
+    for r in receipts.advance(ctx, reg) {
+        events.push(match r {
+            ReceiptEvent::Seen { to, id, via } => {
+                event(&to, EventKind::Seen, Some(id), None, Some(via), None)
+            }
+            ReceiptEvent::Flagged { to, id, told } => {
+                event(&to, EventKind::Flagged, Some(id), told, None, None)
+            }
+        });
+    }
+    events
+}
+
 /// Append one event to `events.jsonl` and hand it to the caller; false = stop.
 fn emit(ctx: &Ctx, e: &Event, on_event: &mut impl FnMut(&Event) -> bool) -> Result<bool> {
     append_record(&ctx.state.events(), e)?;
@@ -408,6 +482,7 @@ fn mode_event(mode: super::changes::Mode, why: Option<String>) -> Event {
         notify: None,
         error: why,
         mode: Some(mode),
+        message: None,
     }
 }
 
@@ -430,6 +505,7 @@ fn notice_event(
         notify: Some(notify.into()),
         error: error.map(ToString::to_string),
         mode: None,
+        message: None,
     }
 }
 
