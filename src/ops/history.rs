@@ -128,6 +128,9 @@ pub fn inbox(ctx: &Ctx, role: &str, limit: Option<usize>) -> Result<HistoryRepor
 
 /// `inbox` with the read marker: only unread messages, and/or mark what was returned as read.
 pub fn inbox_with(ctx: &Ctx, p: &InboxParams) -> Result<HistoryReport> {
+    if let Some(remote) = crate::remote::lookup(ctx, &p.role)? {
+        return remote.inbox(p);
+    }
     require_known_role(ctx, &p.role)?;
     let path = ctx.state.mailbox(&p.role);
     let (mut messages, skipped) = if p.unread {

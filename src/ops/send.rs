@@ -39,6 +39,9 @@ pub struct SendParams {
     pub when_ready: Option<Duration>,
     /// After submitting, wait up to this long to see the message taken as a user turn.
     pub confirm: Option<Duration>,
+    /// The message id to log under (a sender on another host passes its own, so both hosts log
+    /// the message under one id); None = a new one.
+    pub id: Option<String>,
 }
 
 impl SendParams {
@@ -53,6 +56,7 @@ impl SendParams {
             force: false,
             when_ready: None,
             confirm: None,
+            id: None,
         }
     }
 }
@@ -82,6 +86,9 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     validate_role(&p.to)?;
     // One registry read serves the sender's role, the recipient's pane and the last_seen check.
     let reg = Registry::load(&ctx.state)?;
+    if let Some(remote) = reg.remote(&p.to) {
+        return crate::remote::send(ctx, &reg, remote, p);
+    }
     let from = match &p.from {
         Some(f) => f.clone(),
         None => super::own_role_in(&reg).unwrap_or_else(|| "user".into()),
@@ -104,7 +111,10 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         .and(pane.entry.transcript_path.as_deref())
         .map(|t| (t.to_string(), file_len(Path::new(t))));
     let mut msg = Message {
-        id: new_id(),
+        id: match &p.id {
+            Some(id) => crate::remote::check_id(id)?.to_string(),
+            None => new_id(),
+        },
         ts: now_rfc3339(),
         from: from.clone(),
         to: p.to.clone(),
@@ -113,6 +123,7 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         submitted: false,
         error: None,
         outcome: Some(Outcome::Sending),
+        host: None,
     };
     // Write-ahead: nothing is typed unless this record is on disk in both logs.
     append_message_with(&ctx.state, &msg, true)?;
