@@ -546,6 +546,64 @@ pub fn send(ctx: &Ctx, reg: &Registry, entry: &RemoteEntry, p: &SendParams) -> R
     }
 }
 
+/// `history --hosts`: merge this host's messages (`here`, every one) with the newest `limit` of
+/// each host the registry points to, by id: a message logged on two hosts (the sender's copy and
+/// the delivery) is shown once, as the host that delivered it logged it, with `host` naming that
+/// host (null = here). Oldest first by id (ids sort by time), the newest `limit` (0 = all). A
+/// host that cannot be read is a warning, not a failure.
+pub fn merge_history(
+    ctx: &Ctx,
+    mut here: HistoryReport,
+    limit: usize,
+    role: Option<&str>,
+) -> Result<HistoryReport> {
+    let reg = Registry::load(&ctx.state)?;
+    let mut hosts: Vec<(&str, Option<&str>)> = reg
+        .remotes
+        .values()
+        .map(|e| (e.host.as_str(), e.remote_sb.as_deref()))
+        .collect();
+    hosts.sort_unstable();
+    hosts.dedup_by_key(|h| h.0);
+    let mut by_id: std::collections::BTreeMap<String, Message> = std::collections::BTreeMap::new();
+    for m in here.messages.drain(..) {
+        by_id.insert(m.id.clone(), m);
+    }
+    for (host, sb) in hosts {
+        let there = match Remote::new(ctx, host, sb).history(limit) {
+            Ok(r) => r,
+            Err(e) => {
+                here.warnings.push(format!("{host}: {e}"));
+                continue;
+            }
+        };
+        here.skipped += there.skipped;
+        for mut m in there.messages {
+            if role.is_some_and(|r| m.from != r && m.to != r) {
+                continue;
+            }
+            match m.host {
+                // Delivered on that host: its record is the one that knows the outcome.
+                None => {
+                    m.host = Some(host.to_string());
+                    by_id.insert(m.id.clone(), m);
+                }
+                // That host's copy of a message it sent elsewhere: only when no host that
+                // delivered it is known here.
+                Some(_) => {
+                    by_id.entry(m.id.clone()).or_insert(m);
+                }
+            }
+        }
+    }
+    let mut messages: Vec<Message> = by_id.into_values().collect();
+    if limit > 0 && messages.len() > limit {
+        messages.drain(..messages.len() - limit);
+    }
+    here.messages = messages;
+    Ok(here)
+}
+
 /// Refresh a pointer's `last_seen` after a delivery (at most every 10 s; best effort).
 fn touch(ctx: &Ctx, role: &str) {
     let fresh = |reg: &Registry| {

@@ -12,6 +12,7 @@ mod locale;
 mod mcp;
 mod readme;
 mod reliability;
+mod remote;
 mod send;
 mod setup;
 mod state;

@@ -1,0 +1,506 @@
+//! Roles on other hosts, over real SSH: a private `sshd` on 127.0.0.1 (its own config, host key
+//! and port) whose sessions get another host's environment through `SetEnv` (its own HOME, state
+//! dir, tmux server and PATH with the built sb, and no locale), and a client side with its own
+//! ssh_config and known_hosts (`SB_SSH_CONFIG`). Host keys are always checked.
+
+use crate::env::{FakeAgent, Input, SB, TestEnv, fixture, stderr, wait_for};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+const SSHD: &str = "/usr/sbin/sshd";
+const ALIAS: &str = "sbremote";
+const MENU: &str = "45-bash-permission-prompt";
+const IDLE: &str = "42-mock-simple-reply-idle";
+
+/// A second "host": `remote` is its tmux server, state dir and HOME (reached only through sshd),
+/// `sshd` the daemon serving it, `config` the client's ssh_config naming it `sbremote`.
+struct Host {
+    remote: TestEnv,
+    sshd: std::cell::RefCell<Option<Child>>,
+    dir: PathBuf,
+    config: PathBuf,
+    known_hosts: PathBuf,
+    sshd_config: PathBuf,
+}
+
+fn keygen(path: &Path) {
+    let out = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(path)
+        .output()
+        .expect("ssh-keygen (openssh-client) must be installed: .ci/run installs it");
+    assert!(out.status.success(), "ssh-keygen: {}", stderr(&out));
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn user() -> String {
+    let out = Command::new("id").arg("-un").output().unwrap();
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+impl Host {
+    fn new() -> Host {
+        assert!(
+            Path::new(SSHD).exists(),
+            "{SSHD} is missing: the remote-host tests need openssh-server (`apt-get install openssh-server`; .ci/run installs it)"
+        );
+        let remote = TestEnv::new();
+        let dir = remote.dir.path().join("ssh");
+        std::fs::create_dir_all(&dir).unwrap();
+        keygen(&dir.join("host_key"));
+        keygen(&dir.join("user_key"));
+        std::fs::copy(dir.join("user_key.pub"), dir.join("authorized_keys")).unwrap();
+        // sshd running as root needs its privilege separation directory.
+        if !Path::new("/run/sshd").exists() && user() == "root" {
+            let _ = std::fs::create_dir_all("/run/sshd");
+        }
+        let sb_dir = Path::new(SB).parent().unwrap();
+        let port = free_port();
+        let sshd_config = dir.join("sshd_config");
+        let d = dir.display();
+        std::fs::write(
+            &sshd_config,
+            format!(
+                "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/host_key\nAuthorizedKeysFile {d}/authorized_keys\n\
+                 PasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\n\
+                 PermitRootLogin prohibit-password\nStrictModes no\nUsePAM no\nPidFile none\n\
+                 SetEnv HOME={home} SESSION_BRIDGE_DIR={state} SB_TMUX_SOCKET={sock} TMUX_TMPDIR={tmp} PATH={sb}:/usr/local/bin:/usr/bin:/bin\n",
+                home = remote.home.display(),
+                state = remote.state.display(),
+                sock = remote.sock.display(),
+                tmp = remote.dir.path().display(),
+                sb = sb_dir.display(),
+            ),
+        )
+        .unwrap();
+        let known_hosts = dir.join("known_hosts");
+        let host_pub = std::fs::read_to_string(dir.join("host_key.pub")).unwrap();
+        std::fs::write(&known_hosts, format!("[127.0.0.1]:{port} {host_pub}")).unwrap();
+        let config = dir.join("ssh_config");
+        std::fs::write(
+            &config,
+            format!(
+                "Host {ALIAS}\n  HostName 127.0.0.1\n  Port {port}\n  User {user}\n  IdentityFile {d}/user_key\n  \
+                 IdentitiesOnly yes\n  UserKnownHostsFile {kh}\n  GlobalKnownHostsFile /dev/null\n  StrictHostKeyChecking yes\n",
+                user = user(),
+                kh = known_hosts.display()
+            ),
+        )
+        .unwrap();
+        let host = Host {
+            remote,
+            sshd: std::cell::RefCell::new(None),
+            dir,
+            config,
+            known_hosts,
+            sshd_config,
+        };
+        host.start(port);
+        host
+    }
+
+    fn start(&self, port: u16) {
+        let child = Command::new(SSHD)
+            .arg("-D")
+            .arg("-f")
+            .arg(&self.sshd_config)
+            .arg("-E")
+            .arg(self.dir.join("sshd.log"))
+            .env_clear()
+            .stdin(Stdio::null())
+            .spawn()
+            .expect("start sshd");
+        *self.sshd.borrow_mut() = Some(child);
+        let up = wait_for(Duration::from_secs(10), || {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        });
+        assert!(
+            up,
+            "sshd did not listen on 127.0.0.1:{port}: {}",
+            std::fs::read_to_string(self.dir.join("sshd.log")).unwrap_or_default()
+        );
+    }
+
+    /// Stop the daemon (connections already open stay, as with a real sshd).
+    fn stop(&self) {
+        if let Some(mut c) = self.sshd.borrow_mut().take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// `ssh sbremote CMD` with the test's client config.
+    fn ssh(&self, cmd: &str) -> Output {
+        Command::new("ssh")
+            .arg("-F")
+            .arg(&self.config)
+            .args(["-o", "BatchMode=yes", ALIAS, cmd])
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    /// A fake agent on the remote host's tmux server, registered there as `role` (over SSH).
+    fn role(&self, role: &str, screen: Option<&str>) -> FakeAgent {
+        let agent = match screen {
+            Some(text) => {
+                let path = self.remote.dir.path().join(format!("{role}.screen"));
+                std::fs::write(&path, text).unwrap();
+                self.remote
+                    .agent(role, &["--screen", path.to_str().unwrap()])
+            }
+            None => self.remote.agent(role, &[]),
+        };
+        let out = self.ssh(&format!("sb register {role} --pane {}", agent.pane));
+        assert!(out.status.success(), "remote register: {}", stderr(&out));
+        agent
+    }
+
+    /// sb on the local host, with the test's ssh_config.
+    fn sb(&self, local: &TestEnv, args: &[&str]) -> Output {
+        local
+            .sb()
+            .env("SB_SSH_CONFIG", &self.config)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn sb_stdin(&self, local: &TestEnv, args: &[&str], input: &[u8]) -> Output {
+        local
+            .sb()
+            .env("SB_SSH_CONFIG", &self.config)
+            .args(args)
+            .write_stdin(input.to_vec())
+            .output()
+            .unwrap()
+    }
+
+    /// Close the shared connection a local state dir holds to this host.
+    fn close_connection(&self, local: &TestEnv) {
+        let _ = Command::new("ssh")
+            .arg("-F")
+            .arg(&self.config)
+            .arg("-o")
+            .arg(format!(
+                "ControlPath=\"{}/ssh/%C\"",
+                local.state.display()
+            ))
+            .args(["-O", "exit", ALIAS])
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output();
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A local env whose shared connection to `host` is closed when the test ends.
+struct Local<'a> {
+    env: TestEnv,
+    host: &'a Host,
+}
+
+impl Drop for Local<'_> {
+    fn drop(&mut self) {
+        self.host.close_connection(&self.env);
+    }
+}
+
+fn local(host: &Host) -> Local<'_> {
+    Local {
+        env: TestEnv::new(),
+        host,
+    }
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {:?} / {}", out.stdout, stderr(out)))
+}
+
+fn register(host: &Host, l: &TestEnv, role: &str) {
+    let out = host.sb(l, &["register", role, "--host", ALIAS]);
+    assert!(out.status.success(), "register --host: {}", stderr(&out));
+}
+
+#[test]
+fn send_over_ssh_arrives_byte_exact_in_one_paste_and_is_logged_on_both_hosts() {
+    let host = Host::new();
+    let dev = host.role("dev", None);
+    let l = local(&host);
+    register(&host, &l.env, "dev");
+    // Quotes, command substitution, backticks, newlines, a glob, and 100 KB in all.
+    let mut text = String::from(
+        "it's \"quoted\" $(touch /tmp/sb-pwned) `id` $HOME *\n\tsecond line; rm -rf x && echo ok\n",
+    );
+    while text.len() < 100_000 {
+        text.push_str("0123456789 abcdefghij 'q' \"d\" $(x) `y`\n");
+    }
+    text.push_str("end");
+    let out = host.sb_stdin(&l.env, &["--json", "send", "dev", "-"], text.as_bytes());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r = json(&out);
+    assert_eq!(r["host"], ALIAS, "{r}");
+    assert_eq!(r["delivered"], true);
+    let id = r["id"].as_str().unwrap().to_string();
+    let inputs = dev.wait_inputs(2);
+    assert_eq!(inputs.len(), 2, "one paste, then one Enter");
+    // tmux's paste turns each newline into the CR a terminal sends for Enter.
+    let want = format!("[from:user] {text}").replace('\n', "\r");
+    assert!(
+        inputs[0] == Input::Paste(want.clone()),
+        "the paste is the text byte for byte ({} bytes expected)",
+        want.len()
+    );
+    assert_eq!(inputs[1], Input::Key(b'\r'));
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(dev.inputs().len(), 2, "nothing else was typed");
+    assert!(!Path::new("/tmp/sb-pwned").exists());
+    // The remote logged it where it was delivered; the sender logged it too, under the same id.
+    let there = host.remote.log("conversation.jsonl");
+    assert_eq!(there.len(), 1);
+    assert_eq!((there[0]["id"].as_str(), there[0]["text"].as_str()), (Some(id.as_str()), Some(text.as_str())));
+    assert!(there[0]["host"].is_null());
+    let here = l.env.log("conversation.jsonl");
+    assert_eq!(here.len(), 1);
+    assert_eq!(
+        (here[0]["id"].as_str(), here[0]["host"].as_str(), here[0]["outcome"].as_str()),
+        (Some(id.as_str()), Some(ALIAS), Some("delivered"))
+    );
+    assert_eq!(here[0]["text"].as_str(), Some(text.as_str()));
+    // history --hosts: one message, marked as delivered on the remote host.
+    let out = host.sb(&l.env, &["--json", "history", "--hosts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let h = json(&out);
+    let msgs = h["messages"].as_array().unwrap();
+    assert_eq!(msgs.len(), 1, "{h}");
+    assert_eq!((msgs[0]["id"].as_str(), msgs[0]["host"].as_str()), (Some(id.as_str()), Some(ALIAS)));
+}
+
+#[test]
+fn the_remote_session_has_no_locale_and_sb_works_there() {
+    let host = Host::new();
+    let out = host.ssh("env");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let env = String::from_utf8_lossy(&out.stdout).into_owned();
+    for var in ["LANG=", "LC_ALL=", "LC_CTYPE="] {
+        assert!(
+            !env.lines().any(|l| l.starts_with(var) && l.len() > var.len()),
+            "the remote session must have no locale: {env}"
+        );
+    }
+    // Non-ASCII text and a non-ASCII session name through a remote without a locale.
+    let dev = host.role("dev", None);
+    host.remote.tmux(&["rename-session", "-t", "sbtest", "sesión-ü"]);
+    let l = local(&host);
+    register(&host, &l.env, "dev");
+    let out = host.sb(&l.env, &["send", "dev", "héllo wörld ✓ — ünïcode"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        dev.wait_inputs(2)[0],
+        Input::Paste("[from:user] héllo wörld ✓ — ünïcode".into())
+    );
+    let p = json(&host.sb(&l.env, &["--json", "peers"]));
+    assert_eq!(p["peers"][0]["session"], "sesión-ü", "{p}");
+    assert_eq!(p["peers"][0]["alive"], true);
+}
+
+#[test]
+fn guard_refusal_detect_peek_respond_and_peers_over_ssh() {
+    let host = Host::new();
+    let dev = host.role("dev", Some(&fixture(MENU)));
+    let l = local(&host);
+    register(&host, &l.env, "dev");
+
+    // The guard runs next to the pane: exit 6, same kind and message id on both hosts.
+    let out = host.sb(&l.env, &["--json", "send", "dev", "--from", "gestor", "take #14"]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let e = json(&out)["error"].clone();
+    assert_eq!((e["kind"].as_str(), e["exit_code"].as_u64()), (Some("refused"), Some(6)));
+    assert_eq!(e["host"], ALIAS);
+    assert!(stderr(&out).contains("Do you want to proceed?"), "{}", stderr(&out));
+    let id = e["message_id"].as_str().unwrap().to_string();
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(dev.bytes().is_empty(), "nothing typed into the menu");
+    let there = host.remote.log("conversation.jsonl");
+    let here = l.env.log("conversation.jsonl");
+    assert_eq!((there[0]["id"].as_str(), there[0]["outcome"].as_str()), (Some(id.as_str()), Some("undelivered")));
+    assert_eq!((here[0]["id"].as_str(), here[0]["outcome"].as_str()), (Some(id.as_str()), Some("undelivered")));
+    assert_eq!(here[0]["host"], ALIAS);
+
+    // detect and peek read the remote pane.
+    let d = json(&host.sb(&l.env, &["--json", "detect", "dev"]));
+    assert_eq!(d["state"], "waiting_select", "{d}");
+    assert_eq!(d["question"], "Do you want to proceed?");
+    let fp = d["fingerprint"].as_str().unwrap().to_string();
+    let p = json(&host.sb(&l.env, &["--json", "peek", "dev", "--lines", "40"]));
+    assert!(p["text"].as_str().unwrap().contains("Do you want to proceed?"), "{p}");
+
+    // respond with the wrong fingerprint: refused there, nothing sent.
+    let out = host.sb(&l.env, &["respond", "dev", "--option", "1", "--expect", "0000000000000000"]);
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(dev.bytes().is_empty());
+    // The right one: the menu takes the digit (the agent closes its menu on a key).
+    let (record, screen) = (dev.record.clone(), dev.screen.clone());
+    let closer = std::thread::spawn(move || {
+        let agent = FakeAgent { pane: String::new(), record, screen };
+        wait_for(Duration::from_secs(20), || !agent.bytes().is_empty());
+        agent.draw(&fixture(IDLE));
+    });
+    let out = host.sb(&l.env, &["--json", "respond", "dev", "--option", "1", "--expect", &fp]);
+    closer.join().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r = json(&out);
+    assert_eq!((r["keys"][0].as_str(), r["taken"].as_bool()), (Some("1"), Some(true)), "{r}");
+    assert_eq!(dev.bytes(), b"1");
+
+    // wait, then a delivered send; peers shows the role with its host.
+    let out = host.sb(&l.env, &["--json", "wait", "dev", "--until", "idle", "--timeout", "10s"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = host.sb(&l.env, &["send", "dev", "--from", "gestor", "now go"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let peers = json(&host.sb(&l.env, &["--json", "peers"]));
+    let p = &peers["peers"][0];
+    assert_eq!((p["role"].as_str(), p["host"].as_str(), p["alive"].as_bool()), (Some("dev"), Some(ALIAS), Some(true)), "{peers}");
+    assert_eq!(p["pane"].as_str(), Some(dev.pane.as_str()));
+    let table = String::from_utf8_lossy(&host.sb(&l.env, &["peers"]).stdout).into_owned();
+    assert!(table.contains(&format!("{ALIAS}:{}", dev.pane)), "{table}");
+
+    // history --hosts: both messages once each, newest last, each marked with its host.
+    let h = json(&host.sb(&l.env, &["--json", "history", "--hosts"]));
+    let msgs = h["messages"].as_array().unwrap();
+    assert_eq!(msgs.len(), 2, "{h}");
+    assert_eq!(msgs[0]["id"].as_str(), Some(id.as_str()));
+    assert_eq!((msgs[0]["outcome"].as_str(), msgs[1]["outcome"].as_str()), (Some("undelivered"), Some("delivered")));
+    assert!(msgs.iter().all(|m| m["host"] == ALIAS), "{h}");
+    assert_eq!(msgs[1]["text"], "now go");
+}
+
+#[test]
+fn prompts_inbox_and_raw_keys_run_on_the_remote_host() {
+    let host = Host::new();
+    let dev = host.role("dev", None);
+    let l = local(&host);
+    register(&host, &l.env, "dev");
+    let briefing = "You are dev.\nQuote: 'x' \"y\" $(z) `w`";
+    let out = host.sb_stdin(&l.env, &["prompt", "set", "dev", "-"], briefing.as_bytes());
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(host.remote.read("prompts.json").contains("You are dev."));
+    assert!(!l.env.read("prompts.json").contains("You are dev."), "saved where the role lives");
+    let g = json(&host.sb(&l.env, &["--json", "prompt", "get", "dev"]));
+    assert_eq!(g["text"], briefing);
+    let out = host.sb(&l.env, &["send", "dev", "hi"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let inbox = json(&host.sb(&l.env, &["--json", "inbox", "dev"]));
+    assert_eq!(inbox["messages"][0]["text"], "hi", "{inbox}");
+    dev.wait_inputs(2);
+    let out = host.sb(&l.env, &["--json", "respond", "dev", "Escape"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(wait_for(Duration::from_secs(10), || dev.bytes().ends_with(b"\x1b")));
+    // An invalid key is refused here, before anything is composed for the remote.
+    let out = host.sb(&l.env, &["respond", "dev", "$(touch x)"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    // unregister drops the pointer only.
+    let out = host.sb(&l.env, &["--json", "unregister", "dev"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["host"], ALIAS);
+    assert!(host.remote.read("registry.json").contains("\"dev\""));
+    assert_eq!(host.sb(&l.env, &["send", "dev", "x"]).status.code(), Some(3));
+}
+
+#[test]
+fn sshd_stopped_is_exit_4_with_the_ssh_error_and_the_message_logged_undelivered() {
+    let host = Host::new();
+    let _dev = host.role("dev", None);
+    let l = local(&host);
+    register(&host, &l.env, "dev");
+    host.stop();
+    host.close_connection(&l.env);
+    let out = host.sb(&l.env, &["--json", "send", "dev", "are you there?"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let e = json(&out)["error"].clone();
+    assert_eq!(e["kind"], "host_unreachable", "{e}");
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("cannot reach host {ALIAS} over SSH")) && err.contains("Connection refused"),
+        "{err}"
+    );
+    assert!(err.contains("hint:") && err.contains("BatchMode"), "{err}");
+    let here = l.env.log("conversation.jsonl");
+    assert_eq!(here.len(), 1);
+    assert_eq!(
+        (here[0]["outcome"].as_str(), here[0]["host"].as_str(), here[0]["id"].as_str()),
+        (Some("undelivered"), Some(ALIAS), e["message_id"].as_str())
+    );
+    assert!(here[0]["error"].as_str().unwrap().contains("Connection refused"));
+    // peers still lists the role, alive unknown, with a warning.
+    let out = host.sb(&l.env, &["--json", "peers"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let p = json(&out);
+    assert!(p["peers"][0]["alive"].is_null(), "{p}");
+    assert!(p["warning"].as_str().unwrap().contains(ALIAS));
+    // history --hosts still shows this host's log, and warns.
+    let out = host.sb(&l.env, &["--json", "history", "--hosts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["messages"].as_array().unwrap().len(), 1);
+    assert!(stderr(&out).contains(ALIAS));
+}
+
+#[test]
+fn a_host_key_mismatch_is_refused_and_nothing_is_typed() {
+    let host = Host::new();
+    let dev = host.role("dev", None);
+    let l = local(&host);
+    register(&host, &l.env, "dev");
+    host.close_connection(&l.env);
+    // Another key for the same host in known_hosts: ssh must refuse, sb must not work around it.
+    let other = host.dir.join("other_key");
+    keygen(&other);
+    let line = std::fs::read_to_string(&host.known_hosts).unwrap();
+    let addr = line.split(' ').next().unwrap();
+    let other_pub = std::fs::read_to_string(other.with_extension("pub")).unwrap();
+    std::fs::write(&host.known_hosts, format!("{addr} {other_pub}")).unwrap();
+    let out = host.sb(&l.env, &["--json", "send", "dev", "secret plan"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(json(&out)["error"]["kind"], "host_unreachable");
+    let err = stderr(&out);
+    assert!(err.contains("Host key verification failed"), "{err}");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(dev.bytes().is_empty(), "nothing was typed");
+    assert!(host.remote.read("conversation.jsonl").is_empty(), "the remote sb never ran");
+    assert_eq!(l.env.log("conversation.jsonl")[0]["outcome"], "undelivered");
+}
+
+#[test]
+fn a_remote_without_sb_is_a_clear_error_naming_the_host() {
+    let host = Host::new();
+    let _dev = host.role("dev", None);
+    let l = local(&host);
+    let out = host.sb(&l.env, &["--json", "register", "dev", "--host", ALIAS, "--remote-sb", "/nonexistent/bin/sb"]);
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(json(&out)["error"]["kind"], "no_remote_sb");
+    let err = stderr(&out);
+    assert!(err.contains(&format!("host {ALIAS} has no usable sb")) && err.contains("/nonexistent/bin/sb"), "{err}");
+    assert!(err.contains("--remote-sb"), "{err}");
+    assert!(!l.env.read("registry.json").contains(ALIAS), "nothing recorded");
+    // A role the remote does not have: exit 3, naming it and what the host has.
+    let out = host.sb(&l.env, &["register", "nobody", "--host", ALIAS]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!("nobody@{ALIAS}")) && stderr(&out).contains(&format!("dev@{ALIAS}")), "{}", stderr(&out));
+    // A host that reads as an option is refused before ssh runs.
+    let out = host.sb(&l.env, &["register", "dev", "--host=-oProxyCommand=touch x"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
