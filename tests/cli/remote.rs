@@ -504,3 +504,49 @@ fn a_remote_without_sb_is_a_clear_error_naming_the_host() {
     let out = host.sb(&l.env, &["register", "dev", "--host=-oProxyCommand=touch x"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
+
+#[test]
+fn watch_follows_a_remote_role_and_notifies_a_local_manager() {
+    let host = Host::new();
+    let dev = host.role("dev", Some(&fixture(IDLE)));
+    let l = local(&host);
+    register(&host, &l.env, "dev");
+    let gestor = l.env.role("gestor");
+    let mut child = Command::new(SB)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &l.env.home)
+        .env("SESSION_BRIDGE_DIR", &l.env.state)
+        .env("SB_TMUX_SOCKET", &l.env.sock)
+        .env("SB_SSH_CONFIG", &host.config)
+        .args(["watch", "--notify", "gestor", "--interval", "150ms", "--jsonl"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let pasted = |g: &FakeAgent| {
+        g.inputs()
+            .into_iter()
+            .find_map(|i| match i {
+                Input::Paste(p) => Some(p),
+                _ => None,
+            })
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    dev.draw(&fixture(MENU));
+    let got = wait_for(Duration::from_secs(20), || pasted(&gestor).is_some());
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    assert!(got, "no notice; events: {}", String::from_utf8_lossy(&out.stdout));
+    let notice = pasted(&gestor).unwrap();
+    assert!(
+        notice.starts_with("[from:watch] [sb watch] dev is waiting on a menu: Do you want to proceed?")
+            && notice.contains("sb respond dev --option 1 --expect"),
+        "{notice}"
+    );
+    let events = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        events.lines().any(|l| l.contains("\"role\":\"dev\"") && l.contains("\"to\":\"waiting_select\"")),
+        "{events}"
+    );
+}
