@@ -550,3 +550,59 @@ fn watch_follows_a_remote_role_and_notifies_a_local_manager() {
         "{events}"
     );
 }
+
+#[test]
+fn up_starts_a_role_with_host_on_that_host_and_down_stops_it() {
+    let host = Host::new();
+    let l = local(&host);
+    let proj = l.env.dir.path().join("proj");
+    std::fs::create_dir_all(&proj).unwrap();
+    let rec = host.remote.dir.path().join("dev.rec");
+    std::fs::write(
+        proj.join("sb.toml"),
+        format!(
+            "session = \"mixed\"\n\
+             [[role]]\nname = \"gestor\"\ncommand = \"{SB} agent --record {gestor}\"\n\
+             [[role]]\nname = \"dev\"\nhost = \"{ALIAS}\"\ncommand = \"sb agent --record {rec}\"\nbriefing = \"You are dev, on another host. 'q' $(x)\"\n",
+            gestor = l.env.dir.path().join("gestor.rec").display(),
+            rec = rec.display()
+        ),
+    )
+    .unwrap();
+    let up = l
+        .env
+        .sb()
+        .env("SB_SSH_CONFIG", &host.config)
+        .current_dir(&proj)
+        .args(["--json", "up", "--timeout", "20s"])
+        .output()
+        .unwrap();
+    assert!(up.status.success(), "{}\n{}", stderr(&up), String::from_utf8_lossy(&up.stdout));
+    let r = json(&up);
+    let dev = r["roles"].as_array().unwrap().iter().find(|x| x["role"] == "dev").unwrap().clone();
+    assert_eq!((dev["host"].as_str(), dev["status"].as_str()), (Some(ALIAS), Some("ready")), "{r}");
+    // Started on the remote host's tmux server, registered and briefed there; a pointer here.
+    assert!(host.remote.tmux(&["list-sessions", "-F", "#{session_name}"]).contains("mixed"));
+    assert!(host.remote.read("registry.json").contains("\"dev\""));
+    assert!(host.remote.read("prompts.json").contains("You are dev, on another host."));
+    assert!(l.env.read("registry.json").contains(ALIAS));
+    let out = host.sb(&l.env, &["send", "dev", "--from", "gestor", "hello over there"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(wait_for(Duration::from_secs(10), || {
+        String::from_utf8_lossy(&std::fs::read(&rec).unwrap_or_default()).contains("hello over there")
+    }));
+    let down = l
+        .env
+        .sb()
+        .env("SB_SSH_CONFIG", &host.config)
+        .current_dir(&proj)
+        .args(["--json", "down", "--grace", "2s"])
+        .output()
+        .unwrap();
+    assert!(down.status.success(), "{}", stderr(&down));
+    let d = json(&down);
+    let dev = d["roles"].as_array().unwrap().iter().find(|x| x["role"] == "dev").unwrap().clone();
+    assert_eq!(dev["host"], ALIAS, "{d}");
+    assert!(!host.remote.read("registry.json").contains("\"dev\""), "unregistered there");
+    assert!(!l.env.read("registry.json").contains(ALIAS), "the pointer is gone here");
+}
