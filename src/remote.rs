@@ -81,7 +81,10 @@ pub fn check_remote_sb(path: &str) -> Result<&str> {
 
 /// A message id handed over by a sender on another host: 1-64 lowercase hex digits.
 pub fn check_id(id: &str) -> Result<&str> {
-    if !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+    if !id.is_empty()
+        && id.len() <= 64
+        && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
         Ok(id)
     } else {
         Err(SbError::Usage(format!(
@@ -188,7 +191,11 @@ impl Remote {
                 })?;
         }
         // ssh reads `%` as a token and splits an unquoted option value at blanks.
-        let control = dir.join("%C").to_string_lossy().replace('%', "%%").replace("%%C", "%C");
+        let control = dir
+            .join("%C")
+            .to_string_lossy()
+            .replace('%', "%%")
+            .replace("%%C", "%C");
         let mut c = Command::new("ssh");
         if let Some(cfg) = std::env::var_os(SSH_CONFIG_ENV).filter(|v| !v.is_empty()) {
             c.arg("-F").arg(cfg);
@@ -471,7 +478,9 @@ pub fn send(ctx: &Ctx, reg: &Registry, entry: &RemoteEntry, p: &SendParams) -> R
         outcome: Some(Outcome::Sending),
         host: Some(remote.host.clone()),
     };
-    append_message_with(&ctx.state, &msg, true)?;
+    // The write-ahead that guards typing is the remote's own (flushed there before any byte is
+    // typed); this copy is the sender's record, so it is appended without a flush.
+    append_message_with(&ctx.state, &msg, false)?;
     let mut a = vec![
         "send".to_string(),
         p.to.clone(),

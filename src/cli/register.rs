@@ -73,7 +73,10 @@ pub fn run(ctx: &Ctx, out: Out, a: RegisterArgs) -> Result<()> {
 pub fn run_unregister(ctx: &Ctx, out: Out, a: UnregisterArgs) -> Result<()> {
     let r = register::unregister(ctx, &a.role)?;
     done(out.emit(&r, |r| match &r.host {
-        Some(h) => format!("unregistered {} (the pointer to host {h}; the role on {h} stays)", r.role),
+        Some(h) => format!(
+            "unregistered {} (the pointer to host {h}; the role on {h} stays)",
+            r.role
+        ),
         None => format!("unregistered {} (pane {})", r.role, r.pane),
     }))
 }

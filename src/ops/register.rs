@@ -111,7 +111,11 @@ pub fn register_remote(
     let Some(peer) = there.peers.iter().find(|p| p.role == role).cloned() else {
         return Err(SbError::UnknownRole {
             role: format!("{role}@{host}"),
-            known: there.peers.iter().map(|p| format!("{}@{host}", p.role)).collect(),
+            known: there
+                .peers
+                .iter()
+                .map(|p| format!("{}@{host}", p.role))
+                .collect(),
         });
     };
     if let Some(next) = &peer.host {
@@ -144,10 +148,17 @@ pub fn unregister(ctx: &Ctx, role: &str) -> Result<UnregisterReport> {
     let reg = Registry::load(&ctx.state)?;
     if reg.remote(role).is_some() {
         let e = Registry::update(&ctx.state, |reg| {
-            reg.remotes.remove(role).ok_or_else(|| SbError::UnknownRole {
-                role: role.into(),
-                known: reg.roles.keys().chain(reg.remotes.keys()).cloned().collect(),
-            })
+            reg.remotes
+                .remove(role)
+                .ok_or_else(|| SbError::UnknownRole {
+                    role: role.into(),
+                    known: reg
+                        .roles
+                        .keys()
+                        .chain(reg.remotes.keys())
+                        .cloned()
+                        .collect(),
+                })
         })?;
         return Ok(UnregisterReport {
             role: role.to_string(),

@@ -100,7 +100,12 @@ impl Registry {
     pub fn get(&self, role: &str) -> Result<&RoleEntry> {
         self.roles.get(role).ok_or_else(|| SbError::UnknownRole {
             role: role.to_string(),
-            known: self.roles.keys().chain(self.remotes.keys()).cloned().collect(),
+            known: self
+                .roles
+                .keys()
+                .chain(self.remotes.keys())
+                .cloned()
+                .collect(),
         })
     }
 

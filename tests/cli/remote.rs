@@ -190,10 +190,7 @@ impl Host {
             .arg("-F")
             .arg(&self.config)
             .arg("-o")
-            .arg(format!(
-                "ControlPath=\"{}/ssh/%C\"",
-                local.state.display()
-            ))
+            .arg(format!("ControlPath=\"{}/ssh/%C\"", local.state.display()))
             .args(["-O", "exit", ALIAS])
             .stdin(Stdio::null())
             .stderr(Stdio::null())
@@ -272,12 +269,19 @@ fn send_over_ssh_arrives_byte_exact_in_one_paste_and_is_logged_on_both_hosts() {
     // The remote logged it where it was delivered; the sender logged it too, under the same id.
     let there = host.remote.log("conversation.jsonl");
     assert_eq!(there.len(), 1);
-    assert_eq!((there[0]["id"].as_str(), there[0]["text"].as_str()), (Some(id.as_str()), Some(text.as_str())));
+    assert_eq!(
+        (there[0]["id"].as_str(), there[0]["text"].as_str()),
+        (Some(id.as_str()), Some(text.as_str()))
+    );
     assert!(there[0]["host"].is_null());
     let here = l.env.log("conversation.jsonl");
     assert_eq!(here.len(), 1);
     assert_eq!(
-        (here[0]["id"].as_str(), here[0]["host"].as_str(), here[0]["outcome"].as_str()),
+        (
+            here[0]["id"].as_str(),
+            here[0]["host"].as_str(),
+            here[0]["outcome"].as_str()
+        ),
         (Some(id.as_str()), Some(ALIAS), Some("delivered"))
     );
     assert_eq!(here[0]["text"].as_str(), Some(text.as_str()));
@@ -287,7 +291,10 @@ fn send_over_ssh_arrives_byte_exact_in_one_paste_and_is_logged_on_both_hosts() {
     let h = json(&out);
     let msgs = h["messages"].as_array().unwrap();
     assert_eq!(msgs.len(), 1, "{h}");
-    assert_eq!((msgs[0]["id"].as_str(), msgs[0]["host"].as_str()), (Some(id.as_str()), Some(ALIAS)));
+    assert_eq!(
+        (msgs[0]["id"].as_str(), msgs[0]["host"].as_str()),
+        (Some(id.as_str()), Some(ALIAS))
+    );
 }
 
 #[test]
@@ -298,13 +305,15 @@ fn the_remote_session_has_no_locale_and_sb_works_there() {
     let env = String::from_utf8_lossy(&out.stdout).into_owned();
     for var in ["LANG=", "LC_ALL=", "LC_CTYPE="] {
         assert!(
-            !env.lines().any(|l| l.starts_with(var) && l.len() > var.len()),
+            !env.lines()
+                .any(|l| l.starts_with(var) && l.len() > var.len()),
             "the remote session must have no locale: {env}"
         );
     }
     // Non-ASCII text and a non-ASCII session name through a remote without a locale.
     let dev = host.role("dev", None);
-    host.remote.tmux(&["rename-session", "-t", "sbtest", "sesión-ü"]);
+    host.remote
+        .tmux(&["rename-session", "-t", "sbtest", "sesión-ü"]);
     let l = local(&host);
     register(&host, &l.env, "dev");
     let out = host.sb(&l.env, &["send", "dev", "héllo wörld ✓ — ünïcode"]);
@@ -326,19 +335,35 @@ fn guard_refusal_detect_peek_respond_and_peers_over_ssh() {
     register(&host, &l.env, "dev");
 
     // The guard runs next to the pane: exit 6, same kind and message id on both hosts.
-    let out = host.sb(&l.env, &["--json", "send", "dev", "--from", "gestor", "take #14"]);
+    let out = host.sb(
+        &l.env,
+        &["--json", "send", "dev", "--from", "gestor", "take #14"],
+    );
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     let e = json(&out)["error"].clone();
-    assert_eq!((e["kind"].as_str(), e["exit_code"].as_u64()), (Some("refused"), Some(6)));
+    assert_eq!(
+        (e["kind"].as_str(), e["exit_code"].as_u64()),
+        (Some("refused"), Some(6))
+    );
     assert_eq!(e["host"], ALIAS);
-    assert!(stderr(&out).contains("Do you want to proceed?"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Do you want to proceed?"),
+        "{}",
+        stderr(&out)
+    );
     let id = e["message_id"].as_str().unwrap().to_string();
     std::thread::sleep(Duration::from_millis(200));
     assert!(dev.bytes().is_empty(), "nothing typed into the menu");
     let there = host.remote.log("conversation.jsonl");
     let here = l.env.log("conversation.jsonl");
-    assert_eq!((there[0]["id"].as_str(), there[0]["outcome"].as_str()), (Some(id.as_str()), Some("undelivered")));
-    assert_eq!((here[0]["id"].as_str(), here[0]["outcome"].as_str()), (Some(id.as_str()), Some("undelivered")));
+    assert_eq!(
+        (there[0]["id"].as_str(), there[0]["outcome"].as_str()),
+        (Some(id.as_str()), Some("undelivered"))
+    );
+    assert_eq!(
+        (here[0]["id"].as_str(), here[0]["outcome"].as_str()),
+        (Some(id.as_str()), Some("undelivered"))
+    );
     assert_eq!(here[0]["host"], ALIAS);
 
     // detect and peek read the remote pane.
@@ -347,34 +372,76 @@ fn guard_refusal_detect_peek_respond_and_peers_over_ssh() {
     assert_eq!(d["question"], "Do you want to proceed?");
     let fp = d["fingerprint"].as_str().unwrap().to_string();
     let p = json(&host.sb(&l.env, &["--json", "peek", "dev", "--lines", "40"]));
-    assert!(p["text"].as_str().unwrap().contains("Do you want to proceed?"), "{p}");
+    assert!(
+        p["text"]
+            .as_str()
+            .unwrap()
+            .contains("Do you want to proceed?"),
+        "{p}"
+    );
 
     // respond with the wrong fingerprint: refused there, nothing sent.
-    let out = host.sb(&l.env, &["respond", "dev", "--option", "1", "--expect", "0000000000000000"]);
+    let out = host.sb(
+        &l.env,
+        &[
+            "respond",
+            "dev",
+            "--option",
+            "1",
+            "--expect",
+            "0000000000000000",
+        ],
+    );
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     assert!(dev.bytes().is_empty());
     // The right one: the menu takes the digit (the agent closes its menu on a key).
     let (record, screen) = (dev.record.clone(), dev.screen.clone());
     let closer = std::thread::spawn(move || {
-        let agent = FakeAgent { pane: String::new(), record, screen };
+        let agent = FakeAgent {
+            pane: String::new(),
+            record,
+            screen,
+        };
         wait_for(Duration::from_secs(20), || !agent.bytes().is_empty());
         agent.draw(&fixture(IDLE));
     });
-    let out = host.sb(&l.env, &["--json", "respond", "dev", "--option", "1", "--expect", &fp]);
+    let out = host.sb(
+        &l.env,
+        &["--json", "respond", "dev", "--option", "1", "--expect", &fp],
+    );
     closer.join().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     let r = json(&out);
-    assert_eq!((r["keys"][0].as_str(), r["taken"].as_bool()), (Some("1"), Some(true)), "{r}");
+    assert_eq!(
+        (r["keys"][0].as_str(), r["taken"].as_bool()),
+        (Some("1"), Some(true)),
+        "{r}"
+    );
     assert_eq!(dev.bytes(), b"1");
 
     // wait, then a delivered send; peers shows the role with its host.
-    let out = host.sb(&l.env, &["--json", "wait", "dev", "--until", "idle", "--timeout", "10s"]);
+    let out = host.sb(
+        &l.env,
+        &[
+            "--json",
+            "wait",
+            "dev",
+            "--until",
+            "idle",
+            "--timeout",
+            "10s",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let out = host.sb(&l.env, &["send", "dev", "--from", "gestor", "now go"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let peers = json(&host.sb(&l.env, &["--json", "peers"]));
     let p = &peers["peers"][0];
-    assert_eq!((p["role"].as_str(), p["host"].as_str(), p["alive"].as_bool()), (Some("dev"), Some(ALIAS), Some(true)), "{peers}");
+    assert_eq!(
+        (p["role"].as_str(), p["host"].as_str(), p["alive"].as_bool()),
+        (Some("dev"), Some(ALIAS), Some(true)),
+        "{peers}"
+    );
     assert_eq!(p["pane"].as_str(), Some(dev.pane.as_str()));
     let table = String::from_utf8_lossy(&host.sb(&l.env, &["peers"]).stdout).into_owned();
     assert!(table.contains(&format!("{ALIAS}:{}", dev.pane)), "{table}");
@@ -384,7 +451,10 @@ fn guard_refusal_detect_peek_respond_and_peers_over_ssh() {
     let msgs = h["messages"].as_array().unwrap();
     assert_eq!(msgs.len(), 2, "{h}");
     assert_eq!(msgs[0]["id"].as_str(), Some(id.as_str()));
-    assert_eq!((msgs[0]["outcome"].as_str(), msgs[1]["outcome"].as_str()), (Some("undelivered"), Some("delivered")));
+    assert_eq!(
+        (msgs[0]["outcome"].as_str(), msgs[1]["outcome"].as_str()),
+        (Some("undelivered"), Some("delivered"))
+    );
     assert!(msgs.iter().all(|m| m["host"] == ALIAS), "{h}");
     assert_eq!(msgs[1]["text"], "now go");
 }
@@ -399,7 +469,10 @@ fn prompts_inbox_and_raw_keys_run_on_the_remote_host() {
     let out = host.sb_stdin(&l.env, &["prompt", "set", "dev", "-"], briefing.as_bytes());
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(host.remote.read("prompts.json").contains("You are dev."));
-    assert!(!l.env.read("prompts.json").contains("You are dev."), "saved where the role lives");
+    assert!(
+        !l.env.read("prompts.json").contains("You are dev."),
+        "saved where the role lives"
+    );
     let g = json(&host.sb(&l.env, &["--json", "prompt", "get", "dev"]));
     assert_eq!(g["text"], briefing);
     let out = host.sb(&l.env, &["send", "dev", "hi"]);
@@ -409,7 +482,9 @@ fn prompts_inbox_and_raw_keys_run_on_the_remote_host() {
     dev.wait_inputs(2);
     let out = host.sb(&l.env, &["--json", "respond", "dev", "Escape"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(wait_for(Duration::from_secs(10), || dev.bytes().ends_with(b"\x1b")));
+    assert!(wait_for(Duration::from_secs(10), || dev
+        .bytes()
+        .ends_with(b"\x1b")));
     // An invalid key is refused here, before anything is composed for the remote.
     let out = host.sb(&l.env, &["respond", "dev", "$(touch x)"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
@@ -418,7 +493,10 @@ fn prompts_inbox_and_raw_keys_run_on_the_remote_host() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(json(&out)["host"], ALIAS);
     assert!(host.remote.read("registry.json").contains("\"dev\""));
-    assert_eq!(host.sb(&l.env, &["send", "dev", "x"]).status.code(), Some(3));
+    assert_eq!(
+        host.sb(&l.env, &["send", "dev", "x"]).status.code(),
+        Some(3)
+    );
 }
 
 #[test]
@@ -435,17 +513,27 @@ fn sshd_stopped_is_exit_4_with_the_ssh_error_and_the_message_logged_undelivered(
     assert_eq!(e["kind"], "host_unreachable", "{e}");
     let err = stderr(&out);
     assert!(
-        err.contains(&format!("cannot reach host {ALIAS} over SSH")) && err.contains("Connection refused"),
+        err.contains(&format!("cannot reach host {ALIAS} over SSH"))
+            && err.contains("Connection refused"),
         "{err}"
     );
     assert!(err.contains("hint:") && err.contains("BatchMode"), "{err}");
     let here = l.env.log("conversation.jsonl");
     assert_eq!(here.len(), 1);
     assert_eq!(
-        (here[0]["outcome"].as_str(), here[0]["host"].as_str(), here[0]["id"].as_str()),
+        (
+            here[0]["outcome"].as_str(),
+            here[0]["host"].as_str(),
+            here[0]["id"].as_str()
+        ),
         (Some("undelivered"), Some(ALIAS), e["message_id"].as_str())
     );
-    assert!(here[0]["error"].as_str().unwrap().contains("Connection refused"));
+    assert!(
+        here[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("Connection refused")
+    );
     // peers still lists the role, alive unknown, with a warning.
     let out = host.sb(&l.env, &["--json", "peers"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -480,7 +568,10 @@ fn a_host_key_mismatch_is_refused_and_nothing_is_typed() {
     assert!(err.contains("Host key verification failed"), "{err}");
     std::thread::sleep(Duration::from_millis(300));
     assert!(dev.bytes().is_empty(), "nothing was typed");
-    assert!(host.remote.read("conversation.jsonl").is_empty(), "the remote sb never ran");
+    assert!(
+        host.remote.read("conversation.jsonl").is_empty(),
+        "the remote sb never ran"
+    );
     assert_eq!(l.env.log("conversation.jsonl")[0]["outcome"], "undelivered");
 }
 
@@ -489,19 +580,45 @@ fn a_remote_without_sb_is_a_clear_error_naming_the_host() {
     let host = Host::new();
     let _dev = host.role("dev", None);
     let l = local(&host);
-    let out = host.sb(&l.env, &["--json", "register", "dev", "--host", ALIAS, "--remote-sb", "/nonexistent/bin/sb"]);
+    let out = host.sb(
+        &l.env,
+        &[
+            "--json",
+            "register",
+            "dev",
+            "--host",
+            ALIAS,
+            "--remote-sb",
+            "/nonexistent/bin/sb",
+        ],
+    );
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert_eq!(json(&out)["error"]["kind"], "no_remote_sb");
     let err = stderr(&out);
-    assert!(err.contains(&format!("host {ALIAS} has no usable sb")) && err.contains("/nonexistent/bin/sb"), "{err}");
+    assert!(
+        err.contains(&format!("host {ALIAS} has no usable sb"))
+            && err.contains("/nonexistent/bin/sb"),
+        "{err}"
+    );
     assert!(err.contains("--remote-sb"), "{err}");
-    assert!(!l.env.read("registry.json").contains(ALIAS), "nothing recorded");
+    assert!(
+        !l.env.read("registry.json").contains(ALIAS),
+        "nothing recorded"
+    );
     // A role the remote does not have: exit 3, naming it and what the host has.
     let out = host.sb(&l.env, &["register", "nobody", "--host", ALIAS]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert!(stderr(&out).contains(&format!("nobody@{ALIAS}")) && stderr(&out).contains(&format!("dev@{ALIAS}")), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(&format!("nobody@{ALIAS}"))
+            && stderr(&out).contains(&format!("dev@{ALIAS}")),
+        "{}",
+        stderr(&out)
+    );
     // A host that reads as an option is refused before ssh runs.
-    let out = host.sb(&l.env, &["register", "dev", "--host=-oProxyCommand=touch x"]);
+    let out = host.sb(
+        &l.env,
+        &["register", "dev", "--host=-oProxyCommand=touch x"],
+    );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
 }
 
@@ -519,34 +636,46 @@ fn watch_follows_a_remote_role_and_notifies_a_local_manager() {
         .env("SESSION_BRIDGE_DIR", &l.env.state)
         .env("SB_TMUX_SOCKET", &l.env.sock)
         .env("SB_SSH_CONFIG", &host.config)
-        .args(["watch", "--notify", "gestor", "--interval", "150ms", "--jsonl"])
+        .args([
+            "watch",
+            "--notify",
+            "gestor",
+            "--interval",
+            "150ms",
+            "--jsonl",
+        ])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     let pasted = |g: &FakeAgent| {
-        g.inputs()
-            .into_iter()
-            .find_map(|i| match i {
-                Input::Paste(p) => Some(p),
-                _ => None,
-            })
+        g.inputs().into_iter().find_map(|i| match i {
+            Input::Paste(p) => Some(p),
+            _ => None,
+        })
     };
     std::thread::sleep(Duration::from_millis(500));
     dev.draw(&fixture(MENU));
     let got = wait_for(Duration::from_secs(20), || pasted(&gestor).is_some());
     let _ = child.kill();
     let out = child.wait_with_output().unwrap();
-    assert!(got, "no notice; events: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        got,
+        "no notice; events: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let notice = pasted(&gestor).unwrap();
     assert!(
-        notice.starts_with("[from:watch] [sb watch] dev is waiting on a menu: Do you want to proceed?")
-            && notice.contains("sb respond dev --option 1 --expect"),
+        notice.starts_with(
+            "[from:watch] [sb watch] dev is waiting on a menu: Do you want to proceed?"
+        ) && notice.contains("sb respond dev --option 1 --expect"),
         "{notice}"
     );
     let events = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(
-        events.lines().any(|l| l.contains("\"role\":\"dev\"") && l.contains("\"to\":\"waiting_select\"")),
+        events
+            .lines()
+            .any(|l| l.contains("\"role\":\"dev\"") && l.contains("\"to\":\"waiting_select\"")),
         "{events}"
     );
 }
@@ -577,19 +706,46 @@ fn up_starts_a_role_with_host_on_that_host_and_down_stops_it() {
         .args(["--json", "up", "--timeout", "20s"])
         .output()
         .unwrap();
-    assert!(up.status.success(), "{}\n{}", stderr(&up), String::from_utf8_lossy(&up.stdout));
+    assert!(
+        up.status.success(),
+        "{}\n{}",
+        stderr(&up),
+        String::from_utf8_lossy(&up.stdout)
+    );
     let r = json(&up);
-    let dev = r["roles"].as_array().unwrap().iter().find(|x| x["role"] == "dev").unwrap().clone();
-    assert_eq!((dev["host"].as_str(), dev["status"].as_str()), (Some(ALIAS), Some("ready")), "{r}");
+    let dev = r["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["role"] == "dev")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (dev["host"].as_str(), dev["status"].as_str()),
+        (Some(ALIAS), Some("ready")),
+        "{r}"
+    );
     // Started on the remote host's tmux server, registered and briefed there; a pointer here.
-    assert!(host.remote.tmux(&["list-sessions", "-F", "#{session_name}"]).contains("mixed"));
+    assert!(
+        host.remote
+            .tmux(&["list-sessions", "-F", "#{session_name}"])
+            .contains("mixed")
+    );
     assert!(host.remote.read("registry.json").contains("\"dev\""));
-    assert!(host.remote.read("prompts.json").contains("You are dev, on another host."));
+    assert!(
+        host.remote
+            .read("prompts.json")
+            .contains("You are dev, on another host.")
+    );
     assert!(l.env.read("registry.json").contains(ALIAS));
-    let out = host.sb(&l.env, &["send", "dev", "--from", "gestor", "hello over there"]);
+    let out = host.sb(
+        &l.env,
+        &["send", "dev", "--from", "gestor", "hello over there"],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(wait_for(Duration::from_secs(10), || {
-        String::from_utf8_lossy(&std::fs::read(&rec).unwrap_or_default()).contains("hello over there")
+        String::from_utf8_lossy(&std::fs::read(&rec).unwrap_or_default())
+            .contains("hello over there")
     }));
     let down = l
         .env
@@ -601,8 +757,20 @@ fn up_starts_a_role_with_host_on_that_host_and_down_stops_it() {
         .unwrap();
     assert!(down.status.success(), "{}", stderr(&down));
     let d = json(&down);
-    let dev = d["roles"].as_array().unwrap().iter().find(|x| x["role"] == "dev").unwrap().clone();
+    let dev = d["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["role"] == "dev")
+        .unwrap()
+        .clone();
     assert_eq!(dev["host"], ALIAS, "{d}");
-    assert!(!host.remote.read("registry.json").contains("\"dev\""), "unregistered there");
-    assert!(!l.env.read("registry.json").contains(ALIAS), "the pointer is gone here");
+    assert!(
+        !host.remote.read("registry.json").contains("\"dev\""),
+        "unregistered there"
+    );
+    assert!(
+        !l.env.read("registry.json").contains(ALIAS),
+        "the pointer is gone here"
+    );
 }

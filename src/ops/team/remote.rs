@@ -18,11 +18,15 @@ use std::time::Duration;
 /// Take the roles that run on other hosts out of `team`, grouped by host (in file order).
 pub fn split(team: &mut Team) -> BTreeMap<String, Vec<Role>> {
     let mut by_host: BTreeMap<String, Vec<Role>> = BTreeMap::new();
-    let (remote, local): (Vec<Role>, Vec<Role>) =
-        std::mem::take(&mut team.roles).into_iter().partition(|r| r.host.is_some());
+    let (remote, local): (Vec<Role>, Vec<Role>) = std::mem::take(&mut team.roles)
+        .into_iter()
+        .partition(|r| r.host.is_some());
     team.roles = local;
     for r in remote {
-        by_host.entry(r.host.clone().unwrap_or_default()).or_default().push(r);
+        by_host
+            .entry(r.host.clone().unwrap_or_default())
+            .or_default()
+            .push(r);
     }
     by_host
 }
@@ -275,7 +279,10 @@ Quotes ' " and $(x)."""
         let r = &back.roles[0];
         assert_eq!((r.name.as_str(), r.host.as_deref()), ("dev", None));
         assert_eq!(r.cwd.display().to_string(), "/tmp");
-        assert_eq!(r.briefing.as_deref(), Some("You are dev.\nQuotes ' \" and $(x)."));
+        assert_eq!(
+            r.briefing.as_deref(),
+            Some("You are dev.\nQuotes ' \" and $(x).")
+        );
         match &r.launch {
             Launch::Agent { args, .. } => assert_eq!(args, &["--model", "x'y"]),
             other => panic!("{other:?}"),

@@ -184,15 +184,17 @@ pub fn up(ctx: &Ctx, p: &UpParams) -> Result<UpReport> {
     let mut team = file::load(&p.file, Programs::MustExist)?;
     // Roles on other hosts are started there, by that host's sb.
     let hosts = super::remote::split(&mut team);
-    let remote_roles =
-        super::remote::up(ctx, &team, &hosts, p.dry_run, p.setup, p.timeout);
+    let remote_roles = super::remote::up(ctx, &team, &hosts, p.dry_run, p.setup, p.timeout);
     let remote_names: Vec<String> = remote_roles.iter().map(|r| r.role.clone()).collect();
     if team.roles.is_empty() && team.watch.is_none() {
         // Every role runs on another host: nothing to start here.
         let ok = remote_roles.iter().all(|r| {
             matches!(
                 r.status,
-                RoleStatus::Ready | RoleStatus::Started | RoleStatus::AlreadyUp | RoleStatus::Planned
+                RoleStatus::Ready
+                    | RoleStatus::Started
+                    | RoleStatus::AlreadyUp
+                    | RoleStatus::Planned
             )
         });
         return Ok(UpReport {
