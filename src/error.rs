@@ -66,8 +66,9 @@ pub enum SbError {
     /// SSH reached the host, but the remote sb could not be started there.
     #[error("host {host} has no usable sb: {detail}")]
     NoRemoteSb { host: String, detail: String },
-    /// The remote sb failed: its `{"error": …}` document, as it printed it.
-    #[error("on {host}: {message}")]
+    /// The remote sb failed: its `{"error": …}` document, as it printed it (`render` adds the
+    /// host).
+    #[error("{message}")]
     Remote {
         host: String,
         kind: String,
@@ -184,6 +185,7 @@ impl SbError {
     pub fn render(&self) -> String {
         let mut msg = match self {
             SbError::Other(e) => format!("sb: error: {e:#}"),
+            SbError::Remote { host, .. } => format!("sb: error: {self} (on host {host})"),
             other => format!("sb: error: {other}"),
         };
         if let Some(h) = self.hint() {

@@ -774,3 +774,116 @@ fn up_starts_a_role_with_host_on_that_host_and_down_stops_it() {
         "the pointer is gone here"
     );
 }
+
+/// One `sb mcp` session: the handshake, then each `tools/call` in order; returns the results.
+fn mcp_calls(
+    host: &Host,
+    l: &TestEnv,
+    calls: &[(&str, serde_json::Value)],
+) -> Vec<serde_json::Value> {
+    use std::io::{BufRead, BufReader, Write};
+    let mut child = Command::new(SB)
+        .arg("mcp")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &l.home)
+        .env("SESSION_BRIDGE_DIR", &l.state)
+        .env("SB_TMUX_SOCKET", &l.sock)
+        .env("SB_SSH_CONFIG", &host.config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut write = |v: serde_json::Value| {
+        writeln!(stdin, "{v}").unwrap();
+        stdin.flush().unwrap();
+    };
+    let mut answer = |id: u64| loop {
+        let line = lines.next().expect("sb mcp answers").unwrap();
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        if v["id"] == id {
+            return v;
+        }
+    };
+    write(
+        serde_json::json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {
+        "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}),
+    );
+    answer(0);
+    write(serde_json::json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+    let mut out = Vec::new();
+    for (i, (tool, args)) in calls.iter().enumerate() {
+        let id = u64::try_from(i + 1).unwrap();
+        write(
+            serde_json::json!({"jsonrpc": "2.0", "id": id, "method": "tools/call",
+            "params": {"name": tool, "arguments": args}}),
+        );
+        out.push(answer(id)["result"].clone());
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    out
+}
+
+#[test]
+fn mcp_tools_follow_the_pointer_and_return_the_clis_json() {
+    let host = Host::new();
+    let dev = host.role("dev", None);
+    let _rev = host.role("rev", Some(&fixture(MENU)));
+    let l = local(&host);
+    register(&host, &l.env, "dev");
+    register(&host, &l.env, "rev");
+    let r = mcp_calls(
+        &host,
+        &l.env,
+        &[
+            (
+                "send",
+                serde_json::json!({"to": "dev", "text": "via mcp: 'q' $(x)", "from": "gestor"}),
+            ),
+            ("detect_question", serde_json::json!({"role": "dev"})),
+            ("history", serde_json::json!({"hosts": true})),
+            (
+                "send",
+                serde_json::json!({"to": "rev", "text": "into a menu?"}),
+            ),
+        ],
+    );
+    assert_eq!(r[0]["isError"], false, "{}", r[0]);
+    assert_eq!(r[0]["structuredContent"]["delivered"], true, "{}", r[0]);
+    assert_eq!(
+        dev.wait_inputs(2)[0],
+        Input::Paste("[from:gestor] via mcp: 'q' $(x)".into())
+    );
+    let cli = json(&host.sb(&l.env, &["--json", "detect", "dev"]));
+    assert_eq!(r[1]["structuredContent"]["state"], cli["state"], "{}", r[1]);
+    assert_eq!(r[1]["structuredContent"]["pane"], cli["pane"]);
+    let msgs = r[2]["structuredContent"]["messages"].as_array().unwrap();
+    assert_eq!(
+        (msgs.len(), msgs[0]["host"].as_str()),
+        (1, Some(ALIAS)),
+        "{}",
+        r[2]
+    );
+    // The guard's refusal there comes back as the tool's error: the remote's document, plus host.
+    assert_eq!(r[3]["isError"], true, "{}", r[3]);
+    let e = &r[3]["structuredContent"]["error"];
+    assert_eq!(
+        (
+            e["kind"].as_str(),
+            e["exit_code"].as_u64(),
+            e["host"].as_str()
+        ),
+        (Some("refused"), Some(6), Some(ALIAS)),
+        "{e}"
+    );
+    let text = r[3]["content"][0]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with(&format!("sb: error: {}", e["message"].as_str().unwrap()))
+            && text.contains(&format!("(on host {ALIAS})")),
+        "{text}"
+    );
+}
