@@ -38,6 +38,8 @@ const CONTROL_PERSIST: &str = "600";
 const CONNECT_TIMEOUT: &str = "10";
 /// The bound on one remote call that does not wait for anything itself.
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+/// How often `send --when-ready` tries a role on another host again.
+const READY_POLL: Duration = Duration::from_millis(250);
 /// Unix socket paths are limited to 108 bytes; `%C` expands to 40.
 const MAX_SOCKET_DIR: usize = 60;
 
@@ -501,9 +503,6 @@ pub fn send(ctx: &Ctx, reg: &Registry, entry: &RemoteEntry, p: &SendParams) -> R
     if p.force {
         a.push("--force".into());
     }
-    if let Some(d) = p.when_ready {
-        a.push(format!("--when-ready={}", ms(d)));
-    }
     if let Some(d) = p.confirm {
         a.push(format!("--confirm={}", ms(d)));
     }
@@ -511,10 +510,49 @@ pub fn send(ctx: &Ctx, reg: &Registry, entry: &RemoteEntry, p: &SendParams) -> R
     // `sb send -` drops one final newline of what it reads: add one, so the text arrives as it is.
     let mut input = text.into_bytes();
     input.push(b'\n');
-    let timeout = CALL_TIMEOUT
-        .saturating_add(p.when_ready.unwrap_or_default())
-        .saturating_add(p.confirm.unwrap_or_default());
-    let result: Result<SendReport> = remote.call(&a, Some(&input), timeout);
+    let timeout = CALL_TIMEOUT.saturating_add(p.confirm.unwrap_or_default());
+    // `--when-ready` waits here, one remote try every READY_POLL: stopped here (Ctrl-C), nothing
+    // keeps waiting there to type later. Each try logs there under the same id; readers show
+    // the last.
+    let deadline = p.when_ready.map(|d| std::time::Instant::now() + d);
+    let result: Result<SendReport> = loop {
+        let tried = remote.call(&a, Some(&input), timeout);
+        if crate::interrupt::requested() {
+            // Stopped while a try was on its way: whether it was typed there is unknown, and
+            // the record here stays `sending`, which says exactly that.
+            let cause = SbError::Interrupted(format!(
+                "stopped while waiting for the peer to be ready; see `sb history --hosts` for what {} did",
+                remote.host
+            ));
+            if tried.as_ref().is_err_and(|e| e.kind() == "refused") {
+                break Err(cause);
+            }
+            return Err(SbError::Undelivered {
+                id,
+                cause: Box::new(cause),
+            });
+        }
+        match (tried, deadline) {
+            (Err(e), Some(end)) if e.kind() == "refused" => {
+                if std::time::Instant::now() >= end {
+                    break Err(SbError::Timeout {
+                        secs: p.when_ready.unwrap_or_default().as_secs_f64(),
+                        what: format!("{e}; it did not become ready"),
+                    });
+                }
+                let pause = std::time::Instant::now() + READY_POLL;
+                while std::time::Instant::now() < pause && !crate::interrupt::requested() {
+                    std::thread::sleep(Duration::from_millis(25));
+                }
+                if crate::interrupt::requested() {
+                    break Err(SbError::Interrupted(
+                        "stopped while waiting for the peer to be ready".into(),
+                    ));
+                }
+            }
+            (tried, _) => break tried,
+        }
+    };
     msg.ts = now_rfc3339();
     match result {
         Ok(mut report) => {

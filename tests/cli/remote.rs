@@ -887,3 +887,77 @@ fn mcp_tools_follow_the_pointer_and_return_the_clis_json() {
         "{text}"
     );
 }
+
+#[test]
+fn when_ready_waits_here_and_ctrl_c_leaves_nothing_waiting_there() {
+    let host = Host::new();
+    let dev = host.role("dev", Some(&fixture(MENU)));
+    let l = local(&host);
+    register(&host, &l.env, "dev");
+    // Timed out: exit 5, nothing typed, logged undelivered on both hosts under one id.
+    let out = host.sb(
+        &l.env,
+        &["--json", "send", "dev", "--when-ready=1s", "later"],
+    );
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    let id = json(&out)["error"]["message_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(dev.bytes().is_empty());
+    let there = host.remote.log("conversation.jsonl");
+    assert_eq!(
+        (there.len(), there[0]["id"].as_str()),
+        (1, Some(id.as_str())),
+        "one message there, however many tries"
+    );
+    assert_eq!(there[0]["outcome"], "undelivered");
+    // Ctrl-C while waiting: exit 130, and once the menu closes nothing is typed later.
+    let mut child = Command::new(SB)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &l.env.home)
+        .env("SESSION_BRIDGE_DIR", &l.env.state)
+        .env("SB_SSH_CONFIG", &host.config)
+        .args(["send", "dev", "--when-ready=60s", "never"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    // SIGINT to sb and its ssh, as a terminal's Ctrl-C reaches the whole foreground group.
+    let pid = child.id().to_string();
+    let _ = Command::new("kill").args(["-INT", &pid]).status();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130), "{}", stderr(&out));
+    dev.draw(&fixture(IDLE));
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        dev.bytes().is_empty(),
+        "nothing typed after the sender stopped"
+    );
+    // And a send that waits while the menu closes is delivered once.
+    dev.draw(&fixture(MENU));
+    std::thread::sleep(Duration::from_millis(300));
+    let closer = {
+        let (record, screen) = (dev.record.clone(), dev.screen.clone());
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(1200));
+            FakeAgent {
+                pane: String::new(),
+                record,
+                screen,
+            }
+            .draw(&fixture(IDLE));
+        })
+    };
+    let out = host.sb(&l.env, &["send", "dev", "--when-ready=20s", "now"]);
+    closer.join().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pastes: Vec<Input> = dev
+        .wait_inputs(2)
+        .into_iter()
+        .filter(|i| matches!(i, Input::Paste(_)))
+        .collect();
+    assert_eq!(pastes, vec![Input::Paste("[from:user] now".into())]);
+}
