@@ -40,8 +40,9 @@ const CONNECT_TIMEOUT: &str = "10";
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 /// How often `send --when-ready` tries a role on another host again.
 const READY_POLL: Duration = Duration::from_millis(250);
-/// Unix socket paths are limited to 108 bytes; `%C` expands to 40.
-const MAX_SOCKET_DIR: usize = 60;
+/// Unix socket paths are limited to 107 bytes; ssh adds `/` and `%C` (40 characters) to the
+/// directory, and a 17-character suffix while it creates the socket.
+const MAX_SOCKET_DIR: usize = 49;
 
 /// A host name as ssh takes it: `alias`, `host.example`, `user@host`, `[::1]`. Never empty,
 /// never starting with `-` (it would read as an option), only characters a host name or a
@@ -153,7 +154,7 @@ impl Remote {
         Remote {
             host: host.to_string(),
             sb: remote_sb.unwrap_or("sb").to_string(),
-            control_dir: ctx.state.root().join("ssh"),
+            control_dir: control_dir(ctx),
         }
     }
 
@@ -178,7 +179,8 @@ impl Remote {
         let dir = &self.control_dir;
         if dir.as_os_str().len() > MAX_SOCKET_DIR {
             return Err(SbError::Usage(format!(
-                "the state directory's path is too long for SSH connection sockets ({}): use a shorter --state-dir or SESSION_BRIDGE_DIR",
+                "the path for SSH connection sockets is too long ({}, at most {MAX_SOCKET_DIR} bytes): \
+                 use a shorter --state-dir or SESSION_BRIDGE_DIR, or set XDG_RUNTIME_DIR",
                 dir.display()
             )));
         }
@@ -434,6 +436,20 @@ impl Remote {
     pub fn peers(&self) -> Result<crate::ops::peers::PeersReport> {
         self.call(&["peers".to_string()], None, CALL_TIMEOUT)
     }
+}
+
+/// Where the connection sockets live: `<state dir>/ssh`, or `$XDG_RUNTIME_DIR/sb-ssh` (private to
+/// the user) when the state dir's path is too long for a socket path.
+fn control_dir(ctx: &Ctx) -> PathBuf {
+    let own = ctx.state.root().join("ssh");
+    if own.as_os_str().len() <= MAX_SOCKET_DIR {
+        return own;
+    }
+    std::env::var_os("XDG_RUNTIME_DIR")
+        .filter(|d| !d.is_empty())
+        .map(|d| PathBuf::from(d).join("sb-ssh"))
+        .filter(|d| d.as_os_str().len() <= MAX_SOCKET_DIR)
+        .unwrap_or(own)
 }
 
 /// ssh's stderr as one line: its last three non-blank lines.

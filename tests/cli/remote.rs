@@ -614,6 +614,29 @@ fn a_remote_without_sb_is_a_clear_error_naming_the_host() {
         "{}",
         stderr(&out)
     );
+    // A state dir too long for a socket path (and no XDG_RUNTIME_DIR): said, before ssh runs.
+    let long = l
+        .env
+        .dir
+        .path()
+        .join("a-state-directory-whose-path-is-too-long-for-sockets");
+    let out = host.sb(
+        &l.env,
+        &[
+            "register",
+            "dev",
+            "--host",
+            ALIAS,
+            "--state-dir",
+            long.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("too long") && stderr(&out).contains("XDG_RUNTIME_DIR"),
+        "{}",
+        stderr(&out)
+    );
     // A host that reads as an option is refused before ssh runs.
     let out = host.sb(
         &l.env,
