@@ -15,6 +15,7 @@ mod reliability;
 mod remote;
 mod send;
 mod setup;
+mod startup;
 mod state;
 mod up;
 mod ux;

@@ -693,7 +693,7 @@ def g_up(s):
     roles = {r["role"]: r for r in js["roles"]}
     for r in ("ga", "gb"):
         check(roles[r]["status"] == "ready", "%s is %s: %s" % (r, roles[r]["status"], roles[r]["detail"]))
-    check(js["wiring"]["applied"], "--setup did not wire Claude Code: %s" % json.dumps(js["wiring"])[:400])
+    check(js["wiring"][0]["applied"], "--setup did not wire Claude Code: %s" % json.dumps(js["wiring"])[:400])
     with open(os.path.join(t.home, ".claude", "settings.json"), encoding="utf-8") as f:
         merged = json.load(f)
     check("hook session-start" in json.dumps(merged.get("hooks")), "no SessionStart hook after --setup")
