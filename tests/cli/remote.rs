@@ -936,7 +936,7 @@ fn when_ready_waits_here_and_ctrl_c_leaves_nothing_waiting_there() {
     );
     assert_eq!(there[0]["outcome"], "undelivered");
     // Ctrl-C while waiting: exit 130, and once the menu closes nothing is typed later.
-    let mut child = Command::new(SB)
+    let child = Command::new(SB)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("HOME", &l.env.home)

@@ -208,7 +208,7 @@ pub fn up(ctx: &Ctx, p: &UpParams) -> Result<UpReport> {
             created_session: false,
             roles: remote_roles,
             watch: None,
-            wiring: None,
+            wiring: vec![],
             commands: vec![],
             attach: String::new(),
             peers: None,
