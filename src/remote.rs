@@ -194,12 +194,14 @@ impl Remote {
                     crate::error::other(format!("cannot create {}: {e}", dir.display()))
                 })?;
         }
-        // ssh reads `%` as a token and splits an unquoted option value at blanks.
-        let control = dir
-            .join("%C")
-            .to_string_lossy()
-            .replace('%', "%%")
-            .replace("%%C", "%C");
+        // ssh reads `%` as a token, and the value is double-quoted so blanks do not split it.
+        let control = format!("{}/%C", dir.to_string_lossy().replace('%', "%%"));
+        if control.contains('"') {
+            return Err(SbError::Usage(format!(
+                "the path for SSH connection sockets ({}) contains a double quote, which ssh cannot take: use another --state-dir",
+                dir.display()
+            )));
+        }
         let mut c = Command::new("ssh");
         if let Some(cfg) = std::env::var_os(SSH_CONFIG_ENV).filter(|v| !v.is_empty()) {
             c.arg("-F").arg(cfg);
