@@ -482,6 +482,11 @@ pub fn send(ctx: &Ctx, reg: &Registry, entry: &RemoteEntry, p: &SendParams) -> R
             "the message is empty (after removing control characters); nothing was sent".into(),
         ));
     }
+    if p.queue && (p.force || p.when_ready.is_some() || !p.submit || !p.tag || p.settle_ms > 0) {
+        return Err(SbError::Usage(
+            "--queue delivers later as a plain send would: it does not combine with --force, --when-ready, --no-submit, --no-tag or --settle-ms".into(),
+        ));
+    }
     let id = match &p.id {
         Some(id) => check_id(id)?.to_string(),
         None => new_id(),
@@ -497,6 +502,9 @@ pub fn send(ctx: &Ctx, reg: &Registry, entry: &RemoteEntry, p: &SendParams) -> R
         error: None,
         outcome: Some(Outcome::Sending),
         host: Some(remote.host.clone()),
+        receipts: vec![],
+        expires_at: None,
+        basis: None,
     };
     // The write-ahead that guards typing is the remote's own (flushed there before any byte is
     // typed); this copy is the sender's record, so it is appended without a flush.
@@ -523,6 +531,13 @@ pub fn send(ctx: &Ctx, reg: &Registry, entry: &RemoteEntry, p: &SendParams) -> R
     }
     if let Some(d) = p.confirm {
         a.push(format!("--confirm={}", ms(d)));
+    }
+    if p.queue {
+        // Queued there: that host's `sb watch` delivers it.
+        a.push("--queue".into());
+        if let Some(d) = p.ttl {
+            a.extend(["--ttl".into(), ms(d)]);
+        }
     }
     a.push("-".into());
     // `sb send -` drops one final newline of what it reads: add one, so the text arrives as it is.
@@ -578,6 +593,10 @@ pub fn send(ctx: &Ctx, reg: &Registry, entry: &RemoteEntry, p: &SendParams) -> R
             msg.submitted = report.message.submitted;
             msg.error.clone_from(&report.message.error);
             msg.outcome = report.message.outcome.or(Some(Outcome::Delivered));
+            // The steps as that host logged them. No `basis`: the seen receipt is checked there,
+            // next to the pane; and a copy queued here is that host's queue, not this one's.
+            msg.receipts.clone_from(&report.message.receipts);
+            msg.expires_at.clone_from(&report.message.expires_at);
             // Delivered there: a failure to log it here must not look like a failed send.
             if let Err(e) = append_message_with(&ctx.state, &msg, false) {
                 report.log_warning.get_or_insert(format!(

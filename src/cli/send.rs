@@ -12,9 +12,13 @@ use clap::Args;
 /// `[from:ROLE] `, and submitted with Enter. Before typing, sb reads the peer's screen: it never
 /// types into an open menu or over unsent text (exit 6; the message is logged as undelivered).
 /// Text starting with `/` (`/clear`, `/compact`) is sent as a slash command, without the prefix.
+///
+/// With `--queue` a refused message is not an error: it is stored as queued (exit 0) and a
+/// running `sb watch` types it, oldest first per recipient, as soon as the peer can take it; a
+/// message still queued after `--ttl` expires and its sender is told once.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  sb send dev 'take issue #14'\n  git diff | sb send reviewer -\n  sb send dev /clear\n  sb send dev --when-ready=5m 'next: issue #15'"
+    after_help = "Examples:\n  sb send dev 'take issue #14'\n  git diff | sb send reviewer -\n  sb send dev /clear\n  sb send dev --when-ready=5m 'next: issue #15'\n  sb send dev --queue 'when you are free: issue #16'   # sb watch delivers it\n  sb send dev --queue --ttl 10m 'only useful for 10 minutes'"
 )]
 pub struct SendArgs {
     /// Recipient role
@@ -51,6 +55,13 @@ pub struct SendArgs {
     /// Log the message under this id (set by a sender on another host, so both hosts log it under one id)
     #[arg(long, hide = true, value_name = "ID")]
     pub id: Option<String>,
+    /// When the peer cannot take it now, queue it for `sb watch` to deliver (exit 0, status
+    /// queued) instead of refusing; warns when no `sb watch` is running
+    #[arg(long, conflicts_with_all = ["when_ready", "force", "no_submit", "no_tag"])]
+    pub queue: bool,
+    /// With --queue: how long the message may wait before it expires [default: 1h]
+    #[arg(long, value_name = "DURATION", requires = "queue", value_parser = time::parse_duration)]
+    pub ttl: Option<std::time::Duration>,
 }
 
 pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<()> {
@@ -78,10 +89,20 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<()> {
         when_ready: a.when_ready,
         confirm: a.confirm,
         id: a.id,
+        queue: a.queue,
+        ttl: a.ttl,
     };
     let r = send::send(ctx, &p)?;
+    if let Some(w) = r.queued.as_ref().and_then(|q| q.warning.as_ref()) {
+        note(&format!("sb: warning: {w}"));
+    }
     let printed = if out.json {
         out.emit(&r, |_| String::new())
+    } else if let Some(q) = &r.queued {
+        out.line(&format!(
+            "queued for {} (id {}): {}; sb watch delivers it when {} can take it (expires {})",
+            r.message.to, r.message.id, q.reason, r.message.to, q.expires_at
+        ))
     } else {
         let how = if r.message.submitted {
             "sent"

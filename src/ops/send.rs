@@ -12,7 +12,9 @@ use crate::detect::{Agent, State};
 use crate::error::{Result, SbError};
 use crate::pane::{Observation, Pane};
 use crate::poll::{Step, Waited, poll_until};
-use crate::store::log::{Message, Outcome, append_message_with, file_len};
+use crate::store::log::{
+    Message, Outcome, SeenBasis, Step as LogStep, append_message_with, file_len,
+};
 use crate::store::registry::Registry;
 use crate::store::validate_role;
 use crate::text::sanitize;
@@ -42,6 +44,10 @@ pub struct SendParams {
     /// The message id to log under (a sender on another host passes its own, so both hosts log
     /// the message under one id); None = a new one.
     pub id: Option<String>,
+    /// When the guard refuses, store the message as `queued` for `sb watch` to deliver.
+    pub queue: bool,
+    /// How long a queued message may wait (default `time::QUEUE_TTL`).
+    pub ttl: Option<Duration>,
 }
 
 impl SendParams {
@@ -57,6 +63,8 @@ impl SendParams {
             when_ready: None,
             confirm: None,
             id: None,
+            queue: false,
+            ttl: None,
         }
     }
 }
@@ -76,6 +84,10 @@ pub struct SendReport {
     /// The message was typed but its outcome record could not be written (e.g. a full disk):
     /// the logs show it as `sending`. Null normally.
     pub log_warning: Option<String>,
+    /// With `queue`: the message was not typed but queued (outcome `queued`); why, until when,
+    /// and whether a watcher runs to deliver it. Null when it was delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued: Option<super::queue::Queued>,
 }
 
 /// How often `--when-ready` looks at the peer again.
@@ -100,15 +112,22 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
             "the message is empty (after removing control characters); nothing was sent".into(),
         ));
     }
-    let typed = if p.tag && !is_slash_command(&text) {
-        format!("[from:{from}] {text}")
+    let typed = if p.tag {
+        tagged(&from, &text)
     } else {
         text.clone()
     };
     let pane = Pane::of(ctx, &p.to, reg.get(&p.to)?.clone());
-    let transcript_start = p
-        .confirm
-        .and(pane.entry.transcript_path.as_deref())
+    if p.queue && (p.force || p.when_ready.is_some() || !p.submit || !p.tag || p.settle_ms > 0) {
+        return Err(SbError::Usage(
+            "--queue delivers later as a plain send would: it does not combine with --force, --when-ready, --no-submit, --no-tag or --settle-ms".into(),
+        ));
+    }
+    // The transcript's length before the paste: the seen receipt (and --confirm) look after it.
+    let transcript_start = pane
+        .entry
+        .transcript_path
+        .as_deref()
         .map(|t| (t.to_string(), file_len(Path::new(t))));
     let mut msg = Message {
         id: match &p.id {
@@ -124,9 +143,28 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         error: None,
         outcome: Some(Outcome::Sending),
         host: None,
+        receipts: vec![],
+        expires_at: None,
+        basis: None,
+    };
+    // With --queue the recipient's queue lock is held throughout: a message never overtakes
+    // one queued before it, and a watcher never delivers the queue meanwhile.
+    let queue_lock = if p.queue {
+        Some(super::queue::lock(ctx, &p.to)?)
+    } else {
+        None
+    };
+    let ahead = if p.queue {
+        super::queue::queued_for(ctx, &p.to)?.len()
+    } else {
+        0
     };
     // Write-ahead: nothing is typed unless this record is on disk in both logs.
     append_message_with(&ctx.state, &msg, true)?;
+    if ahead > 0 {
+        let reason = format!("{ahead} older queued message(s) to {} wait before it", p.to);
+        return queue_it(ctx, p, msg, &pane, reason, None, ahead);
+    }
     // Without --when-ready one try; with it, a refusal is tried again until the time is up. The
     // outcome is logged under the pane lock, so the logs list messages in delivery order.
     let mut last_refusal = None;
@@ -157,6 +195,10 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     msg.ts = now_rfc3339();
     let (seen, submitted) = match seen {
         Ok(seen) => seen,
+        Err(SbError::Refused { reason, .. }) if p.queue => {
+            drop(lock);
+            return queue_it(ctx, p, msg, &pane, reason, None, 0);
+        }
         Err(e) => {
             let e = match (e, p.when_ready) {
                 (SbError::Refused { reason, .. }, Some(d)) => SbError::Timeout {
@@ -165,19 +207,26 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
                 },
                 (e, _) => e,
             };
+            if let SbError::Refused { reason, .. } = &e {
+                let ts = msg.ts.clone();
+                msg.push_step(LogStep::Refused, &ts, None, Some(reason));
+            }
             msg.error = Some(e.to_string());
             msg.outcome = Some(Outcome::Undelivered);
             append_message_with(&ctx.state, &msg, false)?;
             return Err(undelivered(e, &msg.id));
         }
     };
-    msg.delivered = true;
-    msg.submitted = submitted;
-    if p.submit && !submitted {
-        msg.error =
-            Some("Enter was taken as a newline: the text sits in the peer's input box".into());
-    }
-    msg.outcome = Some(Outcome::Delivered);
+    drop(queue_lock);
+    let typed_at = msg.ts.clone();
+    mark_delivered(
+        &mut msg,
+        p.submit,
+        submitted,
+        seen.as_ref(),
+        transcript_start.clone(),
+        &typed_at,
+    );
     // The text is in the peer's pane now: a failure to log the outcome must not look like a
     // failed send (a caller would send it again). The write-ahead record already names it.
     let log_warning = append_message_with(&ctx.state, &msg, false)
@@ -199,6 +248,7 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         message: msg,
         confirmation: None,
         log_warning,
+        queued: None,
     };
     if let (Some(timeout), true) = (p.confirm, p.submit) {
         let agent = seen.as_ref().map_or(Agent::Unknown, |o| o.detection.agent);
@@ -214,29 +264,132 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     Ok(report)
 }
 
+/// The outcome record of a typed message: `delivered`, its `typed` (and `submitted`) steps, and
+/// what its `seen` receipt will be checked against.
+pub(crate) fn mark_delivered(
+    msg: &mut Message,
+    submit: bool,
+    submitted: bool,
+    seen: Option<&Observation>,
+    transcript_start: Option<(String, u64)>,
+    ts: &str,
+) {
+    msg.delivered = true;
+    msg.submitted = submitted;
+    if submit && !submitted {
+        msg.error =
+            Some("Enter was taken as a newline: the text sits in the peer's input box".into());
+    }
+    msg.outcome = Some(Outcome::Delivered);
+    msg.push_step(LogStep::Typed, ts, None, None);
+    if submitted {
+        msg.push_step(LogStep::Submitted, ts, None, None);
+    }
+    let probe = super::confirm::probe(&msg.text);
+    msg.basis = Some(SeenBasis {
+        agent: seen.map_or(Agent::Unknown, |o| o.detection.agent),
+        offset: transcript_start.as_ref().map_or(0, |(_, n)| *n),
+        transcript: transcript_start.map(|(t, _)| t),
+        visible: seen.map_or(0, |o| super::confirm::count_visible(&o.screen, &probe)),
+        busy: seen.is_some_and(|o| o.detection.state == State::Busy),
+    });
+}
+
+/// Store a refused message as `queued` (the recipient's queue lock is held): the outcome record
+/// with its `queued` step, the reason and the expiry; the report says whether a watcher runs.
+fn queue_it(
+    ctx: &Ctx,
+    p: &SendParams,
+    mut msg: Message,
+    pane: &Pane,
+    reason: String,
+    peer_state: Option<State>,
+    ahead: usize,
+) -> Result<SendReport> {
+    let ttl = p
+        .ttl
+        .unwrap_or_else(|| super::time::default(super::time::QUEUE_TTL));
+    let now = std::time::SystemTime::now();
+    let ts = crate::clock::format_rfc3339(now);
+    let expires_at = crate::clock::format_rfc3339(now + ttl);
+    msg.ts = ts.clone();
+    msg.outcome = Some(Outcome::Queued);
+    msg.expires_at = Some(expires_at.clone());
+    msg.push_step(LogStep::Queued, &ts, None, Some(&reason));
+    append_message_with(&ctx.state, &msg, true)?;
+    let watcher_running = super::queue::watcher_running(ctx);
+    let warning = (!watcher_running).then(|| {
+        format!(
+            "no sb watch is running for this state directory: nothing will deliver this message until `sb watch` runs (it expires at {expires_at})"
+        )
+    });
+    Ok(SendReport {
+        pane: pane.id().to_string(),
+        bytes: 0,
+        peer_state,
+        message: msg,
+        confirmation: None,
+        log_warning: None,
+        queued: Some(super::queue::Queued {
+            reason,
+            expires_at,
+            ahead,
+            watcher_running,
+            warning,
+        }),
+    })
+}
+
 /// One try under the pane lock: read the screen, ask the guard, paste and submit as the
 /// agent's profile says. Returns what was seen (nothing when --force could not read the pane)
 /// and whether the message was submitted.
 fn attempt(pane: &Pane, p: &SendParams, typed: &str) -> Result<(Option<Observation>, bool)> {
-    let seen = match pane.observe() {
+    let seen = look(pane, p.force)?;
+    let submitted = type_in(pane, seen.as_ref(), typed, p.submit, p.settle_ms)?;
+    Ok((seen, submitted))
+}
+
+/// Read the pane and ask the guard (under the pane lock): a refusal is `Refused`. With `force`
+/// the verdict is ignored, and an unreadable pane gives no reading.
+pub(crate) fn look(pane: &Pane, force: bool) -> Result<Option<Observation>> {
+    match pane.observe() {
         Ok(obs) => {
-            if let (false, Some(reason)) = (p.force, &obs.verdict.refusal) {
+            if let (false, Some(reason)) = (force, &obs.verdict.refusal) {
                 return Err(SbError::Refused {
                     reason: reason.clone(),
                     hint: obs.verdict.hint.clone().unwrap_or_default(),
                 });
             }
-            Some(obs)
+            Ok(Some(obs))
         }
         // --force types without a reading; the paste itself re-checks the pane.
-        Err(_) if p.force => None,
-        Err(e) => return Err(e),
-    };
-    let profile = agents::profile(seen.as_ref().map_or(Agent::Unknown, |o| o.detection.agent));
-    let pause = p.settle_ms.max(profile.submit_pause_ms);
-    pane.paste(typed, p.submit, pause)?;
-    let submitted = p.submit && (!profile.check_submit || check_submitted(pane, typed)?);
-    Ok((seen, submitted))
+        Err(_) if force => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Paste `typed` and submit it as the agent's profile says (under the pane lock, after
+/// [`look`]); whether it was submitted.
+pub(crate) fn type_in(
+    pane: &Pane,
+    seen: Option<&Observation>,
+    typed: &str,
+    submit: bool,
+    settle_ms: u64,
+) -> Result<bool> {
+    let profile = agents::profile(seen.map_or(Agent::Unknown, |o| o.detection.agent));
+    let pause = settle_ms.max(profile.submit_pause_ms);
+    pane.paste(typed, submit, pause)?;
+    Ok(submit && (!profile.check_submit || check_submitted(pane, typed)?))
+}
+
+/// The text typed for `text` from `from`: tagged `[from:ROLE] ` unless it is a slash command.
+pub(crate) fn tagged(from: &str, text: &str) -> String {
+    if is_slash_command(text) {
+        text.to_string()
+    } else {
+        format!("[from:{from}] {text}")
+    }
 }
 
 /// For an agent that may take Enter as a newline (Gemini under load): look again, and if the

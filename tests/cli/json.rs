@@ -17,6 +17,58 @@ pub struct Message {
     pub submitted: bool,
     pub error: Option<String>,
     pub outcome: String,
+    #[serde(default)]
+    pub receipts: Vec<Receipt>,
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    #[serde(default)]
+    pub basis: Option<Basis>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Receipt {
+    pub step: String,
+    pub ts: String,
+    #[serde(default)]
+    pub via: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Basis {
+    pub agent: String,
+    #[serde(default)]
+    pub transcript: Option<String>,
+    pub offset: u64,
+    pub visible: usize,
+    pub busy: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct QueueEntry {
+    id: String,
+    from: String,
+    to: String,
+    queued_at: String,
+    age_s: u64,
+    expires_at: Option<String>,
+    expires_in_s: Option<u64>,
+    reason: Option<String>,
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Queue {
+    queued: Vec<QueueEntry>,
+    watcher_running: bool,
 }
 
 #[derive(Deserialize)]
@@ -78,6 +130,14 @@ struct Send {
     peer_state: Option<String>,
     confirmation: Option<serde_json::Value>,
     log_warning: Option<String>,
+    #[serde(default)]
+    receipts: Vec<Receipt>,
+    #[serde(default)]
+    basis: Option<Basis>,
+    #[serde(default)]
+    expires_at: Option<String>,
+    #[serde(default)]
+    queued: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -180,6 +240,8 @@ fn every_command_emits_strict_json() {
     assert_eq!(l.prompts.len(), 1);
     let p: Prompt = json(&env, &["prompt", "rm", "dev"]);
     assert_eq!(p.role, "dev");
+    let q: Queue = json(&env, &["queue"]);
+    assert!(q.queued.is_empty() && !q.watcher_running);
     let u: Unregister = json(&env, &["unregister", "dev"]);
     assert_eq!(u.pane, a.pane);
 }
