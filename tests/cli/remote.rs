@@ -148,6 +148,13 @@ impl Host {
             .unwrap()
     }
 
+    /// `ssh sbremote CMD`, asserted to succeed.
+    fn ssh_json(&self, cmd: &str) -> Output {
+        let out = self.ssh(cmd);
+        assert!(out.status.success(), "{cmd}: {}", stderr(&out));
+        out
+    }
+
     /// A fake agent on the remote host's tmux server, registered there as `role` (over SSH).
     fn role(&self, role: &str, screen: Option<&str>) -> FakeAgent {
         let agent = match screen {
@@ -983,4 +990,51 @@ fn when_ready_waits_here_and_ctrl_c_leaves_nothing_waiting_there() {
         .filter(|i| matches!(i, Input::Paste(_)))
         .collect();
     assert_eq!(pastes, vec![Input::Paste("[from:user] now".into())]);
+}
+
+#[test]
+fn a_queued_message_waits_in_the_hosts_queue_not_this_ones() {
+    let host = Host::new();
+    let dev = host.role("dev", Some(&fixture(MENU)));
+    let l = local(&host);
+    register(&host, &l.env, "dev");
+    let out = host.sb(
+        &l.env,
+        &[
+            "--json",
+            "send",
+            "dev",
+            "--queue",
+            "--ttl",
+            "1s",
+            "after the menu",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let r = json(&out);
+    assert_eq!(
+        (r["outcome"].as_str(), r["host"].as_str()),
+        (Some("queued"), Some(ALIAS)),
+        "{r}"
+    );
+    let id = r["id"].as_str().unwrap().to_string();
+    // Queued there (that host's watcher delivers it), and only there.
+    let q = json(&host.ssh_json("sb --json queue"));
+    assert_eq!(q["queued"][0]["id"].as_str(), Some(id.as_str()), "{q}");
+    let here = json(&host.sb(&l.env, &["--json", "queue"]));
+    assert_eq!(here["queued"].as_array().map(Vec::len), Some(0), "{here}");
+    // A watcher here, past the TTL, neither delivers nor expires the copy.
+    std::thread::sleep(Duration::from_millis(1200));
+    let out = host.sb(
+        &l.env,
+        &["watch", "--rounds", "2", "--interval", "200ms", "--jsonl"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mine = l.env.log("conversation.jsonl");
+    assert_eq!(
+        (mine.len(), mine[0]["outcome"].as_str()),
+        (1, Some("queued")),
+        "{mine:?}"
+    );
+    assert!(dev.bytes().is_empty(), "nothing typed");
 }
