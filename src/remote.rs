@@ -550,7 +550,8 @@ pub fn send(ctx: &Ctx, reg: &Registry, entry: &RemoteEntry, p: &SendParams) -> R
     let deadline = p.when_ready.map(|d| std::time::Instant::now() + d);
     let result: Result<SendReport> = loop {
         let tried = remote.call(&a, Some(&input), timeout);
-        if crate::interrupt::requested() {
+        // A report means it got there: that holds whatever happened here meanwhile.
+        if crate::interrupt::requested() && tried.is_err() {
             // Stopped while a try was on its way: whether it was typed there is unknown, and
             // the record here stays `sending`, which says exactly that.
             let cause = SbError::Interrupted(format!(
