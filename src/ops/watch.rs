@@ -273,7 +273,9 @@ pub fn validate(ctx: &Ctx, p: &WatchParams) -> Result<()> {
     let reg = Registry::load(&ctx.state)?;
     for r in p.notify.iter().chain(p.roles.iter().flatten()) {
         crate::store::validate_role(r)?;
-        reg.get(r)?;
+        if reg.remote(r).is_none() {
+            reg.get(r)?;
+        }
     }
     Ok(())
 }
@@ -303,6 +305,7 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
         let roles: Vec<String> = reg
             .roles
             .keys()
+            .chain(reg.remotes.keys())
             .filter(|r| {
                 p.roles.as_ref().is_none_or(|only| only.contains(r))
                     && Some(*r) != p.notify.as_ref()
@@ -321,15 +324,22 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
             wake = super::changes::Wake::all();
         }
         for role in &roles {
-            // Only the panes that changed (all of them when polling, and as a safety net).
-            if !wake.includes(&reg.roles[role].pane) && w.knows(role) {
+            // A role on another host is looked at every round (its tmux reports nothing here); a
+            // local one when its pane changed (every round when polling, and as a safety net).
+            let remote = reg.remote(role);
+            if remote.is_none() && !wake.includes(&reg.roles[role].pane) && w.knows(role) {
                 continue;
             }
-            // The registry was read once for this round: no second read per role.
-            let pane = crate::pane::Pane::of(ctx, role, reg.roles[role].clone());
-            let seen = pane
-                .observe()
-                .map(|obs| super::detect::from_observation(&pane, obs));
+            // The registry was read once for this round: no second read per role. A role on
+            // another host is one `sb detect` there, over the host's shared SSH connection.
+            let seen = match remote {
+                Some(e) => crate::remote::Remote::of(ctx, e).detect(role, None),
+                None => {
+                    let pane = crate::pane::Pane::of(ctx, role, reg.roles[role].clone());
+                    pane.observe()
+                        .map(|obs| super::detect::from_observation(&pane, obs))
+                }
+            };
             match seen {
                 Ok(r) => {
                     let step = w.observe(role, &r.detection, Instant::now());
@@ -391,8 +401,8 @@ fn deliver_notices(ctx: &Ctx, to: &str, pending: &mut BTreeMap<String, Pending>)
     if pending.is_empty() {
         return events;
     }
-    let ready = match crate::pane::Pane::resolve(ctx, to).and_then(|p| p.observe()) {
-        Ok(obs) => obs.verdict.deliverable,
+    let ready = match super::detect::detect(ctx, to, None) {
+        Ok(r) => r.deliverable,
         Err(e) => {
             for (role, _) in std::mem::take(pending) {
                 events.push(notice_event(&role, to, EventKind::NoticeFailed, Some(&e)));
@@ -409,7 +419,7 @@ fn deliver_notices(ctx: &Ctx, to: &str, pending: &mut BTreeMap<String, Pending>)
         match super::send::send(ctx, &sp) {
             Ok(_) => events.push(notice_event(&role, to, EventKind::Notified, None)),
             // It became busy with a draft or a menu in between: try again next round.
-            Err(e) if matches!(e.cause(), crate::error::SbError::Refused { .. }) => {
+            Err(e) if e.kind() == "refused" => {
                 pending.insert(role, n);
             }
             Err(e) => events.push(notice_event(&role, to, EventKind::NoticeFailed, Some(&e))),

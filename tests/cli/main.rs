@@ -14,6 +14,7 @@ mod mcp;
 mod queue;
 mod readme;
 mod reliability;
+mod remote;
 mod send;
 mod setup;
 mod startup;
