@@ -177,29 +177,10 @@ fn poll_flag_and_an_old_tmux_mean_polling_and_it_still_sees_the_menu() {
     assert_eq!(modes[0]["mode"], "polling");
 
     // A tmux that says it is 3.1: no control mode, polling, the same events.
-    let bin = env.dir.path().join("bin");
-    std::fs::create_dir_all(&bin).unwrap();
-    let real = String::from_utf8(
-        std::process::Command::new("sh")
-            .args(["-c", "command -v tmux"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .unwrap();
-    let wrapper = bin.join("tmux");
-    std::fs::write(
-        &wrapper,
-        format!(
-            "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = -V ] && {{ echo 'tmux 3.1c'; exit 0; }}; done\nexec {} \"$@\"\n",
-            real.trim()
-        ),
-    )
-    .unwrap();
-    std::process::Command::new("chmod")
-        .args(["+x", wrapper.to_str().unwrap()])
-        .status()
-        .unwrap();
+    let bin = tmux_wrapper(
+        &env,
+        "for a in \"$@\"; do [ \"$a\" = -V ] && { echo 'tmux 3.1c'; exit 0; }; done",
+    );
     let w = Watch::start(
         &env,
         &["--notify", "gestor", "--interval", "200ms"],
@@ -217,6 +198,94 @@ fn poll_flag_and_an_old_tmux_mean_polling_and_it_still_sees_the_menu() {
     assert!(wait_for(Duration::from_secs(10), || w
         .has(|e| transition_to(e, "dev", "waiting_select"))));
     assert_eq!(w.stop(), Some(130));
+}
+
+/// A directory with a `tmux` script that runs `prelude` (shell) and then the real tmux.
+fn tmux_wrapper(env: &TestEnv, prelude: &str) -> PathBuf {
+    let bin = env.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let real = String::from_utf8(
+        std::process::Command::new("sh")
+            .args(["-c", "command -v tmux"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let wrapper = bin.join("tmux");
+    std::fs::write(
+        &wrapper,
+        format!("#!/bin/sh\n{prelude}\nexec {} \"$@\"\n", real.trim()),
+    )
+    .unwrap();
+    std::process::Command::new("chmod")
+        .args(["+x", wrapper.to_str().unwrap()])
+        .status()
+        .unwrap();
+    bin
+}
+
+#[test]
+fn control_watch_captures_down_its_connection_not_by_a_process_each() {
+    let env = TestEnv::new();
+    let _gestor = env.role("gestor");
+    let dev = FakeAgent::with_screen(&env, "dev", &fixture(IDLE));
+    let calls = env.dir.path().join("tmux.calls");
+    let bin = tmux_wrapper(
+        &env,
+        &format!("printf '%s\\n' \"$*\" >> '{}'", calls.display()),
+    );
+    let w = Watch::start(
+        &env,
+        &["--notify", "gestor", "--interval", "200ms"],
+        Some(&bin),
+    );
+    assert!(wait_for(Duration::from_secs(15), || w
+        .has(|e| transition_to(e, "dev", "idle"))));
+    for screen in [MENU, IDLE, MENU, IDLE] {
+        dev.draw(&fixture(screen));
+        let want = if screen == MENU {
+            "waiting_select"
+        } else {
+            "idle"
+        };
+        let n = w
+            .events()
+            .iter()
+            .filter(|e| transition_to(e, "dev", want))
+            .count();
+        assert!(
+            wait_for(Duration::from_secs(10), || w
+                .events()
+                .iter()
+                .filter(|e| transition_to(e, "dev", want))
+                .count()
+                > n),
+            "{:?}",
+            w.events()
+        );
+    }
+    let log = std::fs::read_to_string(&calls).unwrap();
+    assert!(log.contains("-C attach-session"), "{log}");
+    // Every round captured dev (and the notices' guard captured gestor): none as a process.
+    assert!(!log.contains("capture-pane"), "{log}");
+    assert_eq!(w.stop(), Some(130));
+    // The same watcher with --poll: a process per capture (the baseline of the benchmark).
+    std::fs::write(&calls, "").unwrap();
+    let out = env
+        .sb()
+        .env("PATH", {
+            let mut p = std::ffi::OsString::from(&bin);
+            p.push(":");
+            p.push(std::env::var_os("PATH").unwrap_or_default());
+            p
+        })
+        .args(["watch", "--poll", "--rounds", "3", "--interval", "100ms"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let log = std::fs::read_to_string(&calls).unwrap();
+    assert!(log.matches("capture-pane").count() >= 3, "{log}");
 }
 
 #[test]
