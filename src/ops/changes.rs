@@ -129,7 +129,11 @@ impl ChangeSource {
             let retry =
                 self.mode == Mode::Polling && self.last_try.is_none_or(|t| t.elapsed() >= RETRY);
             let moved = self.mode == Mode::Control && self.tracked != panes;
-            if lost && self.last_try.is_some_and(|t| t.elapsed() < Duration::from_secs(1)) {
+            if lost
+                && self
+                    .last_try
+                    .is_some_and(|t| t.elapsed() < Duration::from_secs(1))
+            {
                 // Lost again within a second of connecting: poll, and try again after RETRY.
                 hub.close();
                 self.mode = Mode::Polling;
