@@ -40,6 +40,10 @@ pub struct SendArgs {
     /// After submitting, wait up to this many seconds until the peer is seen taking the message
     /// as a user turn; the result's `confirmation.confirmed` says whether it was.
     pub confirm_s: Option<f64>,
+    /// "paste" (typed, through the guard), "native" (over Claude Code's own socket: never typed,
+    /// so it cannot answer a prompt) or "auto" (native for a verified Claude Code, else paste).
+    /// Default: "paste".
+    pub via: Option<crate::native::Via>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -142,6 +146,12 @@ pub struct SendSummary {
     pub log_warning: Option<String>,
     /// With confirm_s: how it was checked and what was seen.
     pub confirmation: Option<ops::confirm::Confirmation>,
+    /// "paste" or "native": how the message went.
+    pub via: Option<String>,
+    /// Native delivery's report (msg_id, the recipient's receipt: "sent" or "held"); null for paste.
+    pub native: Option<crate::native::NativeReport>,
+    /// Why native delivery was not used when via "auto" pasted instead.
+    pub native_skipped: Option<String>,
     /// The peer's state as the guard saw it; null with force.
     pub peer_state: Option<crate::detect::State>,
 }
@@ -176,6 +186,9 @@ impl From<ops::send::SendReport> for SendSummary {
             log_warning: r.log_warning,
             confirmation: r.confirmation,
             peer_state: r.peer_state,
+            via: m.via,
+            native: r.native,
+            native_skipped: r.native_skipped,
         }
     }
 }
@@ -263,6 +276,7 @@ impl SbServer {
                     .confirm_s
                     .map(|s| time::seconds("confirm_s", s))
                     .transpose()?,
+                via: a.via.unwrap_or(crate::native::DEFAULT_VIA),
                 ..SendParams::new(a.to, a.text)
             };
             ops::send::send(c, &p).map(SendSummary::from)

@@ -12,9 +12,13 @@ use clap::Args;
 /// `[from:ROLE] `, and submitted with Enter. Before typing, sb reads the peer's screen: it never
 /// types into an open menu or over unsent text (exit 6; the message is logged as undelivered).
 /// Text starting with `/` (`/clear`, `/compact`) is sent as a slash command, without the prefix.
+///
+/// With `--via native` (or `auto`) a message to Claude Code goes over the session's own
+/// cross-session socket instead: nothing is typed, so it can never answer an open prompt; the
+/// recipient shows it as `Message from @ROLE` and may hold it for its user's approval.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  sb send dev 'take issue #14'\n  git diff | sb send reviewer -\n  sb send dev /clear\n  sb send dev --when-ready=5m 'next: issue #15'"
+    after_help = "Examples:\n  sb send dev 'take issue #14'\n  git diff | sb send reviewer -\n  sb send dev /clear\n  sb send dev --when-ready=5m 'next: issue #15'\n  sb send dev --via auto 'tests pass on main'\n  sb send dev --via native 'even while a prompt is open'"
 )]
 pub struct SendArgs {
     /// Recipient role
@@ -48,6 +52,11 @@ pub struct SendArgs {
     /// only as `--confirm=30s` [default timeout: 30s]
     #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = time::CONFIRM, value_parser = time::parse_duration)]
     pub confirm: Option<std::time::Duration>,
+    /// How to deliver: `paste` types it through the guard; `native` sends it over Claude Code's
+    /// own socket (never typed; refused when the session offers none); `auto` uses native for a
+    /// Claude Code version sb has verified and pastes otherwise
+    #[arg(long, value_name = "PATH", value_parser = ["auto", "native", "paste"], default_value = crate::native::DEFAULT_VIA.as_str())]
+    pub via: String,
 }
 
 pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<()> {
@@ -74,15 +83,19 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<()> {
         force: a.force,
         when_ready: a.when_ready,
         confirm: a.confirm,
+        via: a.via.parse().map_err(SbError::Usage)?,
     };
     let r = send::send(ctx, &p)?;
     let printed = if out.json {
         out.emit(&r, |_| String::new())
     } else {
-        let how = if r.message.submitted {
-            "sent"
-        } else {
-            "pasted (not submitted)"
+        let how = match (&r.native, r.message.submitted) {
+            (Some(n), _) if n.status == crate::native::NativeStatus::Held => {
+                "sent natively, and HELD for a person's approval in the recipient's session:"
+            }
+            (Some(_), _) => "sent natively",
+            (None, true) => "sent",
+            (None, false) => "pasted (not submitted)",
         };
         let confirmed = match &r.confirmation {
             Some(c) if c.confirmed => {
@@ -96,6 +109,9 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<()> {
             r.message.to, r.bytes, r.pane, r.message.id
         ))
     };
+    if let Some(why) = &r.native_skipped {
+        note(&format!("sb: pasted, not sent natively: {why}"));
+    }
     if let Some(w) = &r.log_warning {
         note(&format!("sb: warning: {w}"));
     }

@@ -45,11 +45,13 @@ fn check(name: &str, status: Status, detail: impl Into<String>, fix: Option<Stri
     }
 }
 
-/// Run every check. Only `tmux -V`, one `tmux list-panes` and `claude mcp get` are run. With
+/// Run every check. Only `tmux -V`, one `tmux list-panes`, one `display-message` per role (for
+/// native delivery) and `claude mcp get` are run. With
 /// `claude`, a missing hook or MCP registration fails instead of being skipped as optional.
 pub fn doctor(ctx: &Ctx, claude: bool) -> DoctorReport {
     let mut checks = vec![tmux_found(ctx), inside_tmux(ctx), state_dir(ctx)];
     checks.extend(panes(ctx));
+    checks.extend(native(ctx));
     let hook_bin = hook(&mut checks, claude);
     checks.push(mcp(claude));
     for (name, status) in [
@@ -159,6 +161,34 @@ fn panes(ctx: &Ctx) -> Vec<Check> {
                     )),
                 )
             }
+        })
+        .collect()
+}
+
+/// For each role whose pane runs Claude Code: whether `send --via auto` would deliver over its
+/// own socket (`crate::native`), and if not, why.
+fn native(ctx: &Ctx) -> Vec<Check> {
+    let Ok(reg) = crate::store::registry::Registry::load(&ctx.state) else {
+        return vec![];
+    };
+    reg.roles
+        .iter()
+        .filter_map(|(role, entry)| {
+            let pane = crate::pane::Pane::of(ctx, role, entry.clone());
+            let name = format!("native {role}");
+            Some(match crate::native::status(&pane)? {
+                Ok(detail) => check(&name, Status::Ok, detail, None),
+                Err(why) => check(
+                    &name,
+                    Status::Warn,
+                    format!("--via auto pastes (through the guard): {why}"),
+                    Some(format!(
+                        "native delivery needs Claude Code {}–{} with cross-session messaging on",
+                        crate::native::VERIFIED_VERSIONS.0,
+                        crate::native::VERIFIED_VERSIONS.1
+                    )),
+                ),
+            })
         })
         .collect()
 }

@@ -8,6 +8,7 @@
 use super::Ctx;
 use crate::agents;
 use crate::clock::{new_id, now_rfc3339};
+use crate::native::{self, Plan, Via};
 use crate::detect::{Agent, State};
 use crate::error::{Result, SbError};
 use crate::pane::{Observation, Pane};
@@ -39,6 +40,9 @@ pub struct SendParams {
     pub when_ready: Option<Duration>,
     /// After submitting, wait up to this long to see the message taken as a user turn.
     pub confirm: Option<Duration>,
+    /// Typed (`paste`), over Claude Code's own socket (`native`), or native when possible
+    /// (`auto`); see `crate::native`.
+    pub via: Via,
 }
 
 impl SendParams {
@@ -53,6 +57,7 @@ impl SendParams {
             force: false,
             when_ready: None,
             confirm: None,
+            via: crate::native::DEFAULT_VIA,
         }
     }
 }
@@ -72,6 +77,10 @@ pub struct SendReport {
     /// The message was typed but its outcome record could not be written (e.g. a full disk):
     /// the logs show it as `sending`. Null normally.
     pub log_warning: Option<String>,
+    /// Native delivery (`via: native`): the frame's id, the recipient's receipt; null for paste.
+    pub native: Option<crate::native::NativeReport>,
+    /// Why native delivery was not used (or failed) when `--via auto` pasted instead.
+    pub native_skipped: Option<String>,
 }
 
 /// How often `--when-ready` looks at the peer again.
@@ -99,6 +108,10 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         text.clone()
     };
     let pane = Pane::of(ctx, &p.to, reg.get(&p.to)?.clone());
+    // The sender's pane names the reply address of a native message (see `native::reply_socket`).
+    let sender = (p.via != Via::Paste)
+        .then(|| reg.get(&from).ok().map(|e| Pane::of(ctx, &from, e.clone())))
+        .flatten();
     let transcript_start = p
         .confirm
         .and(pane.entry.transcript_path.as_deref())
@@ -113,6 +126,7 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         submitted: false,
         error: None,
         outcome: Some(Outcome::Sending),
+        via: None,
     };
     // Write-ahead: nothing is typed unless this record is on disk in both logs.
     append_message_with(&ctx.state, &msg, true)?;
@@ -121,7 +135,7 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     let mut last_refusal = None;
     let waited = poll_until(p.when_ready.unwrap_or_default(), READY_POLL, || {
         let lock = pane.lock()?;
-        match attempt(&pane, p, &typed) {
+        match attempt(&pane, p, &typed, &msg.text, &from, sender.as_ref()) {
             Err(e @ SbError::Refused { .. }) if p.when_ready.is_some() => {
                 drop(lock);
                 last_refusal = Some(e);
@@ -144,8 +158,13 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         Err(e) => (Err(e), None),
     };
     msg.ts = now_rfc3339();
-    let (seen, submitted) = match seen {
-        Ok(seen) => seen,
+    let Attempt {
+        seen,
+        submitted,
+        native,
+        native_skipped,
+    } = match seen {
+        Ok(a) => a,
         Err(e) => {
             let e = match (e, p.when_ready) {
                 (SbError::Refused { reason, .. }, Some(d)) => SbError::Timeout {
@@ -162,11 +181,29 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     };
     msg.delivered = true;
     msg.submitted = submitted;
+    msg.via = Some(if native.is_some() { "native" } else { "paste" }.into());
     if p.submit && !submitted {
         msg.error =
             Some("Enter was taken as a newline: the text sits in the peer's input box".into());
     }
     msg.outcome = Some(Outcome::Delivered);
+    let held = native
+        .as_ref()
+        .is_some_and(|(n, _)| n.status == native::NativeStatus::Held);
+    if held {
+        msg.delivered = false;
+        msg.submitted = false;
+        msg.outcome = Some(Outcome::Held);
+        msg.error = Some(format!(
+            "held for a person's approval in {}'s session{}",
+            p.to,
+            native
+                .as_ref()
+                .and_then(|(n, _)| n.reason.as_deref())
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        ));
+    }
     // The text is in the peer's pane now: a failure to log the outcome must not look like a
     // failed send (a caller would send it again). The write-ahead record already names it.
     let log_warning = append_message_with(&ctx.state, &msg, false)
@@ -174,7 +211,9 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         .map(|e| format!("the message was delivered, but its outcome could not be logged: {e}"));
     drop(lock);
     // Only a delivered message says both roles were alive.
-    super::register::touch(ctx, &reg, &[&from, &p.to]);
+    if !held {
+        super::register::touch(ctx, &reg, &[&from, &p.to]);
+    }
     let before = super::confirm::Before {
         state: seen.as_ref().map(|o| o.detection.state),
         visible: seen.as_ref().map_or(0, |o| {
@@ -188,7 +227,17 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         message: msg,
         confirmation: None,
         log_warning,
+        native: native.as_ref().map(|(n, _)| n.clone()),
+        native_skipped,
     };
+    if let Some((n, transcript)) = &native {
+        // Nothing was typed: the frame carries the text without the tag.
+        report.bytes = report.message.text.len();
+        if let (Some(timeout), false) = (p.confirm, held) {
+            report.confirmation = Some(native::confirm(transcript.as_ref(), &n.msg_id, timeout));
+        }
+        return Ok(report);
+    }
     if let (Some(timeout), true) = (p.confirm, p.submit) {
         let agent = seen.as_ref().map_or(Agent::Unknown, |o| o.detection.agent);
         report.confirmation = Some(super::confirm::confirm(
@@ -203,29 +252,92 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     Ok(report)
 }
 
-/// One try under the pane lock: read the screen, ask the guard, paste and submit as the
-/// agent's profile says. Returns what was seen (nothing when --force could not read the pane)
-/// and whether the message was submitted.
-fn attempt(pane: &Pane, p: &SendParams, typed: &str) -> Result<(Option<Observation>, bool)> {
-    let seen = match pane.observe() {
-        Ok(obs) => {
-            if let (false, Some(reason)) = (p.force, &obs.verdict.refusal) {
-                return Err(SbError::Refused {
-                    reason: reason.clone(),
-                    hint: obs.verdict.hint.clone().unwrap_or_default(),
-                });
-            }
-            Some(obs)
-        }
+/// What one try did: what was seen (nothing when --force could not read the pane), whether the
+/// message was submitted, native delivery's report, and why native was not used.
+struct Attempt {
+    seen: Option<Observation>,
+    submitted: bool,
+    native: Option<(native::NativeReport, Option<(std::path::PathBuf, u64)>)>,
+    native_skipped: Option<String>,
+}
+
+/// One try under the pane lock: read the screen; with `--via auto|native` deliver over Claude
+/// Code's socket when the session offers one (`native::try_deliver`); else ask the guard, paste
+/// and submit as the agent's profile says.
+fn attempt(
+    pane: &Pane,
+    p: &SendParams,
+    typed: &str,
+    text: &str,
+    from: &str,
+    sender: Option<&Pane>,
+) -> Result<Attempt> {
+    let mut seen = match pane.observe() {
+        Ok(obs) => Some(obs),
         // --force types without a reading; the paste itself re-checks the pane.
         Err(_) if p.force => None,
         Err(e) => return Err(e),
     };
+    let mut native_skipped = None;
+    // A slash command must be typed to run, and --no-submit leaves text in the box: paste only.
+    let typed_only = if !p.submit {
+        Some("--no-submit leaves the text in the input box, which only typing does")
+    } else if is_slash_command(text) {
+        Some("a slash command runs only when typed")
+    } else {
+        None
+    };
+    if let (Some(why), Via::Native) = (typed_only, p.via) {
+        return Err(SbError::Usage(format!(
+            "--via native cannot send this: {why}; use --via paste or auto"
+        )));
+    }
+    if let Some(obs) = &seen
+        && p.via != Via::Paste
+        && typed_only.is_none()
+    {
+        match native::try_deliver(pane, obs, p.via, from, sender, text) {
+            Plan::Done(r, transcript) => {
+                let submitted = r.status == native::NativeStatus::Sent;
+                return Ok(Attempt {
+                    seen,
+                    submitted,
+                    native: Some((r, transcript)),
+                    native_skipped: None,
+                });
+            }
+            Plan::Fail(e) => return Err(e),
+            Plan::Paste { why, tried } => {
+                native_skipped = why;
+                if tried {
+                    // A second later: the guard decides on a fresh reading.
+                    seen = Some(pane.observe()?);
+                }
+            }
+        }
+    }
+    if let Some(obs) = &seen
+        && let (false, Some(reason)) = (p.force, &obs.verdict.refusal)
+    {
+        let reason = match &native_skipped {
+            Some(why) => format!("{reason} (native delivery was not used: {why})"),
+            None => reason.clone(),
+        };
+        return Err(SbError::Refused {
+            reason,
+            hint: obs.verdict.hint.clone().unwrap_or_default(),
+        });
+    }
     let profile = agents::profile(seen.as_ref().map_or(Agent::Unknown, |o| o.detection.agent));
     let pause = p.settle_ms.max(profile.submit_pause_ms);
     pane.paste(typed, p.submit, pause)?;
     let submitted = p.submit && (!profile.check_submit || check_submitted(pane, typed)?);
-    Ok((seen, submitted))
+    Ok(Attempt {
+        seen,
+        submitted,
+        native: None,
+        native_skipped,
+    })
 }
 
 /// For an agent that may take Enter as a newline (Gemini under load): look again, and if the

@@ -33,6 +33,10 @@ pub struct Message {
     /// Absent in logs written before write-ahead records (read as delivered/undelivered).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
+    /// How it went: `paste` (typed into the pane) or `native` (over Claude Code's own socket,
+    /// `crate::native`). Absent in write-ahead records and in logs written before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// A message's state in the logs.
@@ -45,6 +49,9 @@ pub enum Outcome {
     Delivered,
     /// Not typed: refused by the guard, timed out, interrupted, or the pane was gone.
     Undelivered,
+    /// Sent over Claude Code's socket (`via: native`) and held there for a person's yes/no
+    /// (the recipient's `crossSessionInbound` setting): not yet seen by its model.
+    Held,
 }
 
 impl Message {
@@ -382,6 +389,7 @@ mod tests {
             submitted: true,
             error: None,
             outcome: None,
+            via: None,
         }
     }
 
