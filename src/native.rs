@@ -424,9 +424,24 @@ impl Listener {
         &self.path
     }
 
-    /// The first receipt for `msg_id` from `from` (the recipient's address) before `deadline`.
-    pub fn wait(&self, msg_id: &str, from: Option<&str>, deadline: Instant) -> Option<Receipt> {
+    /// The first receipt for `msg_id` from `from` (the recipient's address) before `deadline`;
+    /// None at the deadline, or as soon as `taken()` says the recipient took the message (then
+    /// no receipt will come).
+    pub fn wait(
+        &self,
+        msg_id: &str,
+        from: Option<&str>,
+        deadline: Instant,
+        taken: &dyn Fn() -> bool,
+    ) -> Option<Receipt> {
+        let mut next_look = Instant::now();
         while Instant::now() < deadline {
+            if Instant::now() >= next_look {
+                if taken() {
+                    return None;
+                }
+                next_look = Instant::now() + Duration::from_millis(50);
+            }
             match self.sock.accept() {
                 Ok((conn, _)) => {
                     if let Some(r) = read_receipt(conn, msg_id, from) {
@@ -520,8 +535,14 @@ impl std::fmt::Display for NativeError {
     }
 }
 
-/// Write the message to `peer`'s socket and listen `wait` for a receipt.
-pub fn deliver(peer: &Peer, out: &Outgoing, wait: Duration) -> Result<NativeReport, NativeError> {
+/// Write the message to `peer`'s socket and listen `wait` for a receipt, or until `transcript`
+/// (the recipient's, and its length before sending) records the message as taken.
+pub fn deliver(
+    peer: &Peer,
+    out: &Outgoing,
+    wait: Duration,
+    transcript: Option<&(PathBuf, u64)>,
+) -> Result<NativeReport, NativeError> {
     let msg_id = new_uuid();
     let reply = out.reply.and_then(uds_address);
     let content = wrapper(reply.as_deref(), out.name, out.text);
@@ -542,6 +563,7 @@ pub fn deliver(peer: &Peer, out: &Outgoing, wait: Duration) -> Result<NativeRepo
             &msg_id,
             uds_address(&peer.socket).as_deref(),
             Instant::now() + wait,
+            &|| transcript.is_some_and(|(p, len)| taken_since(p, *len, &msg_id)),
         ),
         _ => None,
     };
@@ -664,7 +686,7 @@ pub fn try_deliver(
         reply: reply.as_deref(),
         text,
     };
-    match deliver(&peer, &out, RECEIPT_WAIT) {
+    match deliver(&peer, &out, RECEIPT_WAIT, transcript.as_ref()) {
         Ok(r) if matches!(r.status, NativeStatus::Sent | NativeStatus::Held) => {
             Plan::Done(r, transcript)
         }

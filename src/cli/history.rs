@@ -212,7 +212,8 @@ pub fn render(out: Out, m: &Message, now: SystemTime, utc: bool) -> String {
     };
     let mut s = String::new();
     let unknown = m.outcome() == Outcome::Sending;
-    if unknown {
+    let held = m.outcome() == Outcome::Held;
+    if unknown || held {
         s.push_str(&out.paint("? ", Style::Warn));
     } else if !m.delivered {
         s.push_str(&out.paint("✗ ", Style::Bad));
@@ -233,6 +234,9 @@ pub fn render(out: Out, m: &Message, now: SystemTime, utc: bool) -> String {
                 Style::Warn
             )
         );
+    } else if held {
+        let why = m.error.as_deref().unwrap_or("held for a person's approval");
+        let _ = write!(s, " {}", out.paint(&format!("[{why}]"), Style::Warn));
     } else if !m.delivered {
         let why = m.error.as_deref().unwrap_or("not delivered");
         let _ = write!(

@@ -91,7 +91,7 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<()> {
     } else {
         let how = match (&r.native, r.message.submitted) {
             (Some(n), _) if n.status == crate::native::NativeStatus::Held => {
-                "sent natively, and HELD for a person's approval in the recipient's session:"
+                "held for a person's approval in the recipient's session: sent natively"
             }
             (Some(_), _) => "sent natively",
             (None, true) => "sent",

@@ -177,13 +177,17 @@ fn a_listener_gets_a_receipt_written_to_it() {
         let mut s = UnixStream::connect(&path).unwrap();
         s.write_all(b"{\"type\":\"control\",\"action\":\"peer_message_status\",\"status\":\"held\",\"orig_msg_id\":\"m7\"}\n").unwrap();
     });
-    let r = l.wait("m7", None, Instant::now() + Duration::from_secs(5));
+    let r = l.wait("m7", None, Instant::now() + Duration::from_secs(5), &|| false);
     t.join().unwrap();
     assert_eq!(r.map(|r| r.status), Some(NativeStatus::Held));
     // Nothing more: the wait ends at the deadline.
     let t0 = Instant::now();
-    assert_eq!(l.wait("m7", None, Instant::now() + Duration::from_millis(100)), None);
+    assert_eq!(l.wait("m7", None, Instant::now() + Duration::from_millis(100), &|| false), None);
     assert!(t0.elapsed() < Duration::from_secs(2));
+    // A message seen taken ends the wait at once.
+    let t0 = Instant::now();
+    assert_eq!(l.wait("m8", None, Instant::now() + Duration::from_secs(30), &|| true), None);
+    assert!(t0.elapsed() < Duration::from_secs(5));
     let p = l.path().to_path_buf();
     drop(l);
     assert!(!p.exists(), "the listener's socket is removed");
