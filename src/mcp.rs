@@ -42,7 +42,7 @@ pub struct SendArgs {
     pub confirm_s: Option<f64>,
     /// "paste" (typed, through the guard), "native" (over Claude Code's own socket: never typed,
     /// so it cannot answer a prompt) or "auto" (native for a verified Claude Code, else paste).
-    /// Default: "paste".
+    /// Default: "auto".
     pub via: Option<crate::native::Via>,
 }
 
@@ -150,8 +150,10 @@ pub struct SendSummary {
     pub via: Option<String>,
     /// Native delivery's report (msg_id, the recipient's receipt: "sent" or "held"); null for paste.
     pub native: Option<crate::native::NativeReport>,
-    /// Why native delivery was not used when via "auto" pasted instead.
+    /// Why native delivery was not used when via "auto" pasted to Claude Code instead.
     pub native_skipped: Option<String>,
+    /// Native delivery was tried and failed; the message was pasted through the guard instead.
+    pub native_failed: bool,
     /// The peer's state as the guard saw it; null with force.
     pub peer_state: Option<crate::detect::State>,
 }
@@ -189,6 +191,7 @@ impl From<ops::send::SendReport> for SendSummary {
             via: m.via,
             native: r.native,
             native_skipped: r.native_skipped,
+            native_failed: r.native_failed,
         }
     }
 }

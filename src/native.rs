@@ -58,8 +58,10 @@ pub enum Via {
     Paste,
 }
 
-/// The default of `sb send --via` and MCP `send`'s `via`.
-pub const DEFAULT_VIA: Via = Via::Paste;
+/// The default of `sb send --via` and MCP `send`'s `via`: `auto`, since the end-to-end suite
+/// passed on the pinned Claude Code (was `paste` until then). sb's own notices (`sb watch`,
+/// `sb down`) still paste ([`crate::ops::send::SendParams::new`]).
+pub const DEFAULT_VIA: Via = Via::Auto;
 
 impl std::str::FromStr for Via {
     type Err = String;
@@ -600,8 +602,9 @@ pub enum Plan {
     /// Sent (or held) over the socket; the transcript and its length before sending, for
     /// `--confirm`.
     Done(NativeReport, Option<(PathBuf, u64)>),
-    /// Paste through the guard; `why` native was not used (None under `--via paste`), `tried`
-    /// when a frame was written first (the screen must be read again).
+    /// Paste through the guard; `why` native was not used (None under `--via paste` and for an
+    /// agent other than Claude Code), `tried` when a frame was written first and native delivery
+    /// failed (the screen must be read again, and the caller says so).
     Paste { why: Option<String>, tried: bool },
     /// `--via native` and native delivery is not possible: nothing was sent.
     Fail(SbError),
@@ -640,6 +643,12 @@ pub fn try_deliver(
         };
     }
     if obs.detection.agent != Agent::Claude {
+        if !explicit {
+            return Plan::Paste {
+                why: None,
+                tried: false,
+            };
+        }
         return skip(format!(
             "{role}'s pane does not read as Claude Code (agent {})",
             obs.detection.agent

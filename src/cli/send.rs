@@ -109,7 +109,7 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<()> {
             r.message.to, r.bytes, r.pane, r.message.id
         ))
     };
-    if let Some(why) = &r.native_skipped {
+    if let (Some(why), true) = (&r.native_skipped, r.native_failed) {
         note(&format!("sb: pasted, not sent natively: {why}"));
     }
     if let Some(w) = &r.log_warning {

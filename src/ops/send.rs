@@ -57,7 +57,8 @@ impl SendParams {
             force: false,
             when_ready: None,
             confirm: None,
-            via: crate::native::DEFAULT_VIA,
+            // sb's own notices (watch, down) keep typing through the guard.
+            via: Via::Paste,
         }
     }
 }
@@ -79,8 +80,12 @@ pub struct SendReport {
     pub log_warning: Option<String>,
     /// Native delivery (`via: native`): the frame's id, the recipient's receipt; null for paste.
     pub native: Option<crate::native::NativeReport>,
-    /// Why native delivery was not used (or failed) when `--via auto` pasted instead.
+    /// Why native delivery was not used when `--via auto` pasted to Claude Code instead (no
+    /// socket, an unverified version, or it failed: see `native_failed`).
     pub native_skipped: Option<String>,
+    /// Native delivery was tried and failed (refused, expired, the socket did not take it): the
+    /// message was pasted through the guard instead.
+    pub native_failed: bool,
 }
 
 /// How often `--when-ready` looks at the peer again.
@@ -163,6 +168,7 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         submitted,
         native,
         native_skipped,
+        native_failed,
     } = match seen {
         Ok(a) => a,
         Err(e) => {
@@ -229,6 +235,7 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         log_warning,
         native: native.as_ref().map(|(n, _)| n.clone()),
         native_skipped,
+        native_failed,
     };
     if let Some((n, transcript)) = &native {
         // Nothing was typed: the frame carries the text without the tag.
@@ -259,6 +266,7 @@ struct Attempt {
     submitted: bool,
     native: Option<(native::NativeReport, Option<(std::path::PathBuf, u64)>)>,
     native_skipped: Option<String>,
+    native_failed: bool,
 }
 
 /// One try under the pane lock: read the screen; with `--via auto|native` deliver over Claude
@@ -279,6 +287,7 @@ fn attempt(
         Err(e) => return Err(e),
     };
     let mut native_skipped = None;
+    let mut native_failed = false;
     // A slash command must be typed to run, and --no-submit leaves text in the box: paste only.
     let typed_only = if !p.submit {
         Some("--no-submit leaves the text in the input box, which only typing does")
@@ -304,11 +313,13 @@ fn attempt(
                     submitted,
                     native: Some((r, transcript)),
                     native_skipped: None,
+                    native_failed: false,
                 });
             }
             Plan::Fail(e) => return Err(e),
             Plan::Paste { why, tried } => {
                 native_skipped = why;
+                native_failed = tried;
                 if tried {
                     // A second later: the guard decides on a fresh reading.
                     seen = Some(pane.observe()?);
@@ -337,6 +348,7 @@ fn attempt(
         submitted,
         native: None,
         native_skipped,
+        native_failed,
     })
 }
 

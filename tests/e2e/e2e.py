@@ -711,15 +711,18 @@ def g_up(s):
 
 
 def g_send_between(s):
-    """ga's model runs `sb send gb …` (Bash, allowed by the session's settings): it arrives in gb."""
+    """ga's model runs `sb send gb …` (Bash, allowed by the session's settings): it arrives in gb.
+    Both sessions share the team's HOME, so sb finds gb's session file and sends natively
+    (`--via auto`, the default): a message from @ga, not typed."""
     mark = s.env.standin.mark()
     s.sb_ok("send", "ga", "--from", "tester", "SB_BASH: sb send gb 'hello gb from ga MARK-g2'")
-    e = s.env.standin.wait_main(lambda e: "MARK-g2" in e["user_text"] and "[from:ga]" in e["user_text"],
+    e = s.env.standin.wait_main(lambda e: "MARK-g2" in e["user_text"] and "ga" in e["user_text"],
                                 45, after=mark, what="gb's turn with ga's message")
-    check(h.unwrap_paste(e["user_text"]).strip() == "[from:ga] hello gb from ga MARK-g2",
-          "gb got %r" % e["user_text"][:200])
+    check('from-name="ga">\nhello gb from ga MARK-g2\n</cross-session-message>' in e["user_text"],
+          "gb got %r" % e["user_text"][:300])
     msgs = [m for m in s.conversation() if m.get("from") == "ga" and m.get("to") == "gb"]
-    check(msgs and msgs[-1].get("delivered"), "no delivered ga → gb message in the log")
+    check(msgs and msgs[-1].get("delivered") and msgs[-1].get("via") == "native",
+          "no natively delivered ga → gb message in the log: %s" % msgs[-1:])
     wait_idle_role(s, "ga")
     wait_idle_role(s, "gb")
 

@@ -4,8 +4,9 @@ to the real Claude Code session's own cross-session socket instead of typing it.
 
 Uses ${SB_BIN:-target/release/sb} and the pinned Claude Code (see harness.py) against the scripted
 stand-in. Prints one line per check and `N passed, N failed`; exits 1 on any failure.
-Options: -k/--keep keeps the temp dir; -v/--verbose logs progress; --only n1,n2,… runs some checks
-(n0 and the sessions always start).
+Options: -k/--keep keeps the temp dir; -v/--verbose logs progress; --only n1,n3 runs some checks (n0
+and the sessions always start); `tests/e2e/run --only …` passes its group letters: all of these
+checks run when they include `n`, none otherwise.
 
 The sessions `lead`, `dev` and `kite` share one HOME (as one user's sessions do), so sb finds their
 session files under `$HOME/.claude/sessions`; `kite` runs with CLAUDE_CODE_HARBOR_KITE=0 (messaging
@@ -18,6 +19,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -305,29 +307,55 @@ def n5_reply(n):
         n.s[r].wait_idle(30, stable=0.5)
 
 
-def n6_held(n):
+def n6_reply_from_inside(n):
+    """The reply path when sb runs inside a Claude Code session: lead's model runs `sb send dev
+    --via native …` through its Bash tool; sb takes the reply address from
+    $CLAUDE_CODE_MESSAGING_SOCKET and the role from $TMUX_PANE; dev's SendMessage reply reaches
+    lead."""
+    _, lf = n.session_file("lead")
+    mark = n.env.standin.mark()
+    cmd = "%s send dev --via native 'from inside SB_REPLY: pong2 from dev MARK-n6'" % n.sb_path
+    n.send("lead", "run it SB_BASH: " + cmd, "native")
+    e = n.wait_request("dev", "MARK-n6", after=mark, timeout=40, what="lead's sb send in dev's session")
+    want = '<cross-session-message from="uds:%s" from-name="lead">' % lf["messagingSocketPath"]
+    check(want in user_turn(e), "dev's turn: %r (want %s)" % (user_turn(e)[:400], want))
+    n.wait_request("lead", "pong2 from dev MARK-n6", after=mark, timeout=40,
+                   what="dev's SendMessage reply in lead's session")
+    def logged():
+        log = [m for m in conversation(n) if "MARK-n6" in m.get("text", "") and m.get("from") == "lead"]
+        return log if log and log[-1].get("outcome") != "sending" else None
+    try:
+        log = h.wait_until(logged, 10, 0.2, "lead's send logged")
+    except h.Timeout:
+        log = None
+    check(log and log[-1].get("via") == "native" and log[-1].get("outcome") == "delivered", "log %s" % log)
+    for r in ("lead", "dev"):
+        n.s[r].wait_idle(30, stable=0.5)
+
+
+def n7_held(n):
     """A session whose settings hold peer messages: `auto` reports held (exit 0), nothing reaches
     its model, and the log says held."""
     mark = n.env.standin.mark()
-    js, _ = n.send("holder", "hold this MARK-n6", "auto")
+    js, _ = n.send("holder", "hold this MARK-n7", "auto")
     check(js.get("outcome") == "held" and (js.get("native") or {}).get("status") == "held", "report %s" % js)
     n.s["holder"].wait_screen(lambda x: "Held peer message" in x, 10, "the held notice")
     time.sleep(1.0)
-    check(not any("MARK-n6" in h.body_text(e) for e in n.env.standin.main_entries(after=mark)),
+    check(not any("MARK-n7" in h.body_text(e) for e in n.env.standin.main_entries(after=mark)),
           "a held message reached the model")
-    log = [m for m in conversation(n) if "MARK-n6" in m.get("text", "")]
+    log = [m for m in conversation(n) if "MARK-n7" in m.get("text", "")]
     check(log and log[-1].get("outcome") == "held" and log[-1].get("via") == "native", "log %s" % log)
 
 
-def n7_refused(n):
+def n8_refused(n):
     """A session whose settings refuse peer messages: `auto` falls back to paste and says so."""
     mark = n.env.standin.mark()
-    js, err = n.send("refuser", "refused natively MARK-n7", "auto")
+    js, err = n.send("refuser", "refused natively MARK-n8", "auto")
     check(js.get("via") == "paste" and "refused" in (js.get("native_skipped") or ""), "report %s" % js)
     check("pasted, not sent natively" in err, "stderr does not say so: %s" % err)
-    e = n.wait_request("refuser", "MARK-n7", after=mark)
-    check(h.unwrap_paste(user_turn(e)) == "[from:tester] refused natively MARK-n7", "turn %r" % user_turn(e))
-    rc, out, err, _ = n.sb("send", "refuser", "--via", "native", "--from", "tester", "again MARK-n7b",
+    e = n.wait_request("refuser", "MARK-n8", after=mark)
+    check(h.unwrap_paste(user_turn(e)) == "[from:tester] refused natively MARK-n8", "turn %r" % user_turn(e))
+    rc, out, err, _ = n.sb("send", "refuser", "--via", "native", "--from", "tester", "again MARK-n8b",
                            json_out=True, config=n.config("refuser"))
     check(rc == 6 and "refused" in err, "--via native to a refusing session exited %d: %s" % (rc, err.strip()))
 
@@ -353,8 +381,9 @@ CHECKS = [
     ("n3 native during a Bash prompt: prompt kept, arrives after respond", n3_prompt),
     ("n4 HARBOR_KITE=0: auto falls back to guarded paste", n4_kite_off),
     ("n5 reply path: SendMessage back to the sending session", n5_reply),
-    ("n6 crossSessionInbound hold: status held", n6_held),
-    ("n7 crossSessionInbound refuse: auto pastes instead", n7_refused),
+    ("n6 reply path with sb run by the sender's own Bash tool", n6_reply_from_inside),
+    ("n7 crossSessionInbound hold: status held", n7_held),
+    ("n8 crossSessionInbound refuse: auto pastes instead", n8_refused),
 ]
 
 
@@ -367,6 +396,9 @@ def main():
     if a.verbose:
         os.environ["SB_E2E_VERBOSE"] = "1"
     t0 = time.monotonic()
+    if a.only and "n" not in a.only:
+        print("native: skipped (--only %s)" % a.only)
+        return 0
     sb = os.path.abspath(os.path.join(REPO, os.environ.get("SB_BIN") or "target/release/sb"))
     if not os.access(sb, os.X_OK):
         e2e.report("native setup: sb binary at %s" % sb, False, "missing (build it or set SB_BIN)")
@@ -374,7 +406,8 @@ def main():
         with h.Env(keep=a.keep) as env:
             n = Native(env, sb)
             pe = {"SESSION_BRIDGE_DIR": n.state, "SB_TMUX_SOCKET": env.sock}
-            perms = {"permissions": {"defaultMode": "default"}}
+            # lead's model runs `sb send` through Bash (n8); anything else asks
+            perms = {"permissions": {"defaultMode": "default", "allow": ["Bash(%s send:*)" % sb]}}
             try:
                 for role, kw in [
                     ("lead", dict(home=n.home, settings=perms)),
@@ -397,7 +430,7 @@ def main():
                 e2e.report("native setup: five sessions + sb register", False, str(ex))
                 ok = False
             if ok:
-                only = [x for x in a.only.split(",") if x]
+                only = [x for x in a.only.split(",") if re.fullmatch(r"n\d+", x)]
                 passed = {}
                 for name, fn in CHECKS:
                     key = name.split()[0]

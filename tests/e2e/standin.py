@@ -218,11 +218,6 @@ def script_steps(turn_text, earlier_turns=()):
             frm, _, msg = msg[5:].partition(" ")
         inp = {"to": to, "from": frm, "text": msg}
         return "mcp_send", [[text("Sending via the bridge."), tool(MCP_SEND, inp)]], "Sent via the bridge.", {}
-    if "SB_REPLY" in t:
-        m = re.search(r'<cross-session-message from="([^"]+)"', t)
-        inp = {"to": m.group(1) if m else "nobody", "message": arg_after(t, "SB_REPLY")}
-        return "peer_reply", [[text("Replying to the session that wrote."), tool(SEND_MESSAGE, inp)]], \
-            "Replied.", {}
     if "SB_TOOL" in t:
         rest = arg_after(t, "SB_TOOL")
         name, _, js = rest.partition(" ")
@@ -236,6 +231,11 @@ def script_steps(turn_text, earlier_turns=()):
         return "bash", [[text("I will run a command."),
                          tool("Bash", {"command": cmd, "description": "Run the scripted command"})]], \
             "Bash done.", {}
+    if "SB_REPLY" in t:
+        m = re.search(r'<cross-session-message from="([^"]+)"', t)
+        inp = {"to": m.group(1) if m else "nobody", "message": arg_after(t, "SB_REPLY")}
+        return "peer_reply", [[text("Replying to the session that wrote."), tool(SEND_MESSAGE, inp)]], \
+            "Replied.", {}
     if "SB_EDIT" in t:
         path = arg_after(t, "SB_EDIT") or "README.md"
         first = ""
