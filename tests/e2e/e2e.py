@@ -716,7 +716,7 @@ def g_send_between(s):
     (`--via auto`, the default): a message from @ga, not typed."""
     mark = s.env.standin.mark()
     s.sb_ok("send", "ga", "--from", "tester", "SB_BASH: sb send gb 'hello gb from ga MARK-g2'")
-    e = s.env.standin.wait_main(lambda e: "MARK-g2" in e["user_text"] and "ga" in e["user_text"],
+    e = s.env.standin.wait_main(lambda e: "MARK-g2" in e["user_text"] and 'from-name="ga"' in e["user_text"],
                                 45, after=mark, what="gb's turn with ga's message")
     check('from-name="ga">\nhello gb from ga MARK-g2\n</cross-session-message>' in e["user_text"],
           "gb got %r" % e["user_text"][:300])
