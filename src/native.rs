@@ -25,6 +25,7 @@ use crate::detect::Agent;
 use crate::error::SbError;
 use crate::pane::{Observation, Pane};
 use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
@@ -95,9 +96,8 @@ impl std::fmt::Display for Via {
 
 /// Whether `version` (`2.1.332`) lies in [`VERIFIED_VERSIONS`].
 pub fn version_verified(version: Option<&str>) -> bool {
-    let parse = |v: &str| -> Option<Vec<u64>> {
-        v.trim().split('.').map(|p| p.parse().ok()).collect()
-    };
+    let parse =
+        |v: &str| -> Option<Vec<u64>> { v.trim().split('.').map(|p| p.parse().ok()).collect() };
     let (Some(v), Some(lo), Some(hi)) = (
         version.and_then(parse),
         parse(VERIFIED_VERSIONS.0),
@@ -164,7 +164,7 @@ pub fn uds_address(path: &Path) -> Option<String> {
         if b.is_ascii_alphanumeric() || matches!(b, b':' | b'_' | b'/' | b'.' | b'-') {
             s.push(*b as char);
         } else {
-            s.push_str(&format!("%{b:02X}"));
+            let _ = write!(s, "%{b:02X}");
         }
     }
     (s.len() <= MAX_ADDRESS).then_some(s)
@@ -191,11 +191,11 @@ pub fn escape_body(body: &str) -> String {
 pub fn wrapper(reply: Option<&str>, name: &str, body: &str) -> String {
     let mut attrs = String::new();
     if let Some(r) = reply {
-        attrs.push_str(&format!(" from=\"{r}\""));
+        let _ = write!(attrs, " from=\"{r}\"");
     }
     let name = clean_name(name);
     if !name.is_empty() {
-        attrs.push_str(&format!(" from-name=\"{name}\""));
+        let _ = write!(attrs, " from-name=\"{name}\"");
     }
     format!("<{TAG}{attrs}>\n{}\n</{TAG}>", escape_body(body))
 }
@@ -475,7 +475,8 @@ pub struct Receipt {
 
 fn read_receipt(mut conn: UnixStream, msg_id: &str, from: Option<&str>) -> Option<Receipt> {
     conn.set_nonblocking(false).ok()?;
-    conn.set_read_timeout(Some(Duration::from_millis(300))).ok()?;
+    conn.set_read_timeout(Some(Duration::from_millis(300)))
+        .ok()?;
     let mut buf = Vec::new();
     let _ = (&mut conn).take(64 * 1024).read_to_end(&mut buf);
     buf.split(|b| *b == b'\n')
@@ -561,12 +562,11 @@ pub fn deliver(
         ))
     })?;
     let receipt = match (&listener, own.is_some()) {
-        (Some(l), true) => l.wait(
-            &msg_id,
-            uds_address(&peer.socket).as_deref(),
-            Instant::now() + wait,
-            &|| transcript.is_some_and(|(p, len)| taken_since(p, *len, &msg_id)),
-        ),
+        // The random msg_id names the message; the sender's address is not compared (Claude Code
+        // may name its socket through a symlinked folder), the listener's folder is the user's.
+        (Some(l), true) => l.wait(&msg_id, None, Instant::now() + wait, &|| {
+            transcript.is_some_and(|(p, len)| taken_since(p, *len, &msg_id))
+        }),
         _ => None,
     };
     Ok(NativeReport {
@@ -627,7 +627,7 @@ pub fn try_deliver(
         if explicit {
             Plan::Fail(SbError::Refused {
                 reason: format!("native delivery to {role} is not possible: {why}"),
-                hint: format!("send it with --via paste (typed, through the guard) or --via auto; `sb doctor` checks native delivery"),
+                hint: "send it with --via paste (typed, through the guard) or --via auto; `sb doctor` checks native delivery".into(),
             })
         } else {
             Plan::Paste {

@@ -333,17 +333,32 @@ mod tests {
             "{me}.{}.key",
             crate::sha256::hex(real.as_os_str().as_bytes())
         ));
-        std::fs::write(&key, serde_json::json!({"peerToken": "t0k", "procStart": start}).to_string()).unwrap();
-        assert_eq!(peer_for_pane(&dirs, "%5", me).unwrap().token.as_deref(), Some("t0k"));
+        std::fs::write(
+            &key,
+            serde_json::json!({"peerToken": "t0k", "procStart": start}).to_string(),
+        )
+        .unwrap();
+        assert_eq!(
+            peer_for_pane(&dirs, "%5", me).unwrap().token.as_deref(),
+            Some("t0k")
+        );
         // A key file of another process start is not this session's.
         std::fs::write(&key, r#"{"peerToken": "old", "procStart": "1"}"#).unwrap();
         assert_eq!(peer_for_pane(&dirs, "%5", me).unwrap().token, None);
         // Another pane; a socket path that is a plain file.
-        assert!(peer_for_pane(&dirs, "%6", me).unwrap_err().contains("no live Claude Code session file"));
+        assert!(
+            peer_for_pane(&dirs, "%6", me)
+                .unwrap_err()
+                .contains("no live Claude Code session file")
+        );
         drop(_l);
         std::fs::remove_file(&sock).unwrap();
         std::fs::write(&sock, b"").unwrap();
-        assert!(peer_for_pane(&dirs, "%5", me).unwrap_err().contains("not a socket"));
+        assert!(
+            peer_for_pane(&dirs, "%5", me)
+                .unwrap_err()
+                .contains("not a socket")
+        );
     }
 
     #[test]

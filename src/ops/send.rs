@@ -8,9 +8,9 @@
 use super::Ctx;
 use crate::agents;
 use crate::clock::{new_id, now_rfc3339};
-use crate::native::{self, Plan, Via};
 use crate::detect::{Agent, State};
 use crate::error::{Result, SbError};
+use crate::native::{self, Plan, Via};
 use crate::pane::{Observation, Pane};
 use crate::poll::{Step, Waited, poll_until};
 use crate::store::log::{Message, Outcome, append_message_with, file_len};

@@ -17,6 +17,9 @@ pub struct Message {
     pub submitted: bool,
     pub error: Option<String>,
     pub outcome: String,
+    /// `paste` or `native`; absent on write-ahead records.
+    #[serde(default)]
+    pub via: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -78,6 +81,10 @@ struct Send {
     peer_state: Option<String>,
     confirmation: Option<serde_json::Value>,
     log_warning: Option<String>,
+    via: String,
+    native: Option<serde_json::Value>,
+    native_skipped: Option<String>,
+    native_failed: bool,
 }
 
 #[derive(Deserialize)]
