@@ -564,8 +564,10 @@ pub fn deliver(
     let receipt = match (&listener, own.is_some()) {
         // The random msg_id names the message; the sender's address is not compared (Claude Code
         // may name its socket through a symlinked folder), the listener's folder is the user's.
-        (Some(l), true) => l.wait(&msg_id, None, Instant::now() + wait, &|| {
-            transcript.is_some_and(|(p, len)| taken_since(p, *len, &msg_id))
+        (Some(l), true) => l.wait(&msg_id, None, Instant::now() + wait, &|| match transcript {
+            Some((p, len)) => taken_since(p, *len, &msg_id),
+            // A session's transcript appears with its first turn.
+            None => transcript_of(peer).is_some_and(|p| taken_since(&p, 0, &msg_id)),
         }),
         _ => None,
     };
@@ -580,18 +582,14 @@ pub fn deliver(
     })
 }
 
-/// One connection: write the lines, close the writing side, wait briefly for the server to
-/// close (it writes nothing back).
+/// One connection: write the lines and close (the server writes nothing back; what was written
+/// stays queued for it after the close).
 fn write_frame(socket: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut s = UnixStream::connect(socket)?;
     s.set_write_timeout(Some(Duration::from_secs(5)))?;
     s.write_all(bytes)?;
     s.flush()?;
-    s.shutdown(std::net::Shutdown::Write)?;
-    s.set_read_timeout(Some(Duration::from_millis(500)))?;
-    let mut sink = [0u8; 256];
-    let _ = s.read(&mut sink);
-    Ok(())
+    s.shutdown(std::net::Shutdown::Write)
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -697,6 +695,7 @@ pub fn try_deliver(
     };
     match deliver(&peer, &out, RECEIPT_WAIT, transcript.as_ref()) {
         Ok(r) if matches!(r.status, NativeStatus::Sent | NativeStatus::Held) => {
+            let transcript = transcript.or_else(|| transcript_of(&peer).map(|p| (p, 0)));
             Plan::Done(r, transcript)
         }
         Ok(r) => {

@@ -181,7 +181,9 @@ def n1_idle(n):
     """Native send into an idle session: one new turn with the text, origin.kind peer."""
     mark = n.env.standin.mark()
     text = 'idle native "quoted" <b> MARK-n1\nsecond line'
+    t0 = time.monotonic()
     js, _ = n.send("dev", text, "native")
+    took = time.monotonic() - t0
     check(js.get("via") == "native" and js.get("outcome") == "delivered", "report %s" % js)
     nat = js.get("native") or {}
     check(nat.get("status") == "sent" and nat.get("authenticated") is True, "native %s" % nat)
@@ -205,6 +207,7 @@ def n1_idle(n):
     check(log and log[-1].get("via") == "native" and log[-1].get("outcome") == "delivered", "log %s" % log)
     # the screen after a native message still reads as Claude Code, idle
     check(n.detect("dev").get("state") == "idle", "detect after a native message: %s" % n.detect("dev"))
+    return "sb send took %.2fs (the receipt wait ends when the transcript shows the turn)" % took
 
 
 def n2_busy(n):
@@ -337,7 +340,9 @@ def n7_held(n):
     """A session whose settings hold peer messages: `auto` reports held (exit 0), nothing reaches
     its model, and the log says held."""
     mark = n.env.standin.mark()
+    t0 = time.monotonic()
     js, _ = n.send("holder", "hold this MARK-n7", "auto")
+    took = time.monotonic() - t0
     check(js.get("outcome") == "held" and (js.get("native") or {}).get("status") == "held", "report %s" % js)
     n.s["holder"].wait_screen(lambda x: "Held peer message" in x, 10, "the held notice")
     time.sleep(1.0)
@@ -345,6 +350,7 @@ def n7_held(n):
           "a held message reached the model")
     log = [m for m in conversation(n) if "MARK-n7" in m.get("text", "")]
     check(log and log[-1].get("outcome") == "held" and log[-1].get("via") == "native", "log %s" % log)
+    return "held reported after %.2fs" % took
 
 
 def n8_refused(n):
