@@ -260,6 +260,9 @@ impl SbServer {
     /// Send a message to a peer session: it is pasted into the peer's prompt and submitted as a
     /// new user turn, and logged. Refused (logged as undelivered) when the peer shows an open
     /// menu or unsent text; then use detect_question and respond, or retry with when_ready_s.
+    /// To a Claude Code peer it goes by default over Claude Code's own socket instead (via
+    /// "auto"): never typed, so never refused for a menu; `outcome: "held"` means the peer's user
+    /// must approve it first.
     #[tool]
     async fn send(
         &self,
