@@ -10,6 +10,7 @@ mod hook;
 mod json;
 mod locale;
 mod mcp;
+mod native;
 mod readme;
 mod reliability;
 mod send;

@@ -336,6 +336,22 @@ def n6_reply_from_inside(n):
         n.s[r].wait_idle(30, stable=0.5)
 
 
+def n9_too_long(n):
+    """A message longer than one line of the socket (1 MiB): `--via native` is a usage error
+    (exit 2) that says so, nothing reaches the session, and it is logged undelivered."""
+    mark = n.env.standin.mark()
+    big = ("MARK-n9 " + "x" * 99 + "\n") * 11000  # about 1.2 MB
+    rc, out, err, js = n.sb("send", "dev", "--via", "native", "--from", "tester", "-", input=big,
+                            json_out=True)
+    check(rc == 2 and "1 MiB" in err, "exit %d: %s" % (rc, err.strip()[:400]))
+    time.sleep(1.0)
+    check(not any("MARK-n9" in h.body_text(e) for e in n.env.standin.main_entries(after=mark)),
+          "the message reached a model")
+    log = [m for m in conversation(n) if m.get("text", "").startswith("MARK-n9")]
+    check(log and log[-1].get("outcome") == "undelivered", "log %s" % [
+        {k: v for k, v in m.items() if k != "text"} for m in log])
+
+
 def n7_held(n):
     """A session whose settings hold peer messages: `auto` reports held (exit 0), nothing reaches
     its model, and the log says held."""
@@ -388,6 +404,7 @@ CHECKS = [
     ("n4 HARBOR_KITE=0: auto falls back to guarded paste", n4_kite_off),
     ("n5 reply path: SendMessage back to the sending session", n5_reply),
     ("n6 reply path with sb run by the sender's own Bash tool", n6_reply_from_inside),
+    ("n9 a message over 1 MiB: --via native says so, nothing sent", n9_too_long),
     ("n7 crossSessionInbound hold: status held", n7_held),
     ("n8 crossSessionInbound refuse: auto pastes instead", n8_refused),
 ]
