@@ -138,10 +138,23 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     // Without --when-ready one try; with it, a refusal is tried again until the time is up. The
     // outcome is logged under the pane lock, so the logs list messages in delivery order.
     let mut last_refusal = None;
+    // Native delivery that failed once (refused by the recipient) is not tried again by a
+    // --when-ready retry: the retries paste. `--via native` does not wait (nothing is typed, so
+    // there is nothing to be ready for).
+    let native_gave_up = std::cell::RefCell::new(None);
     let waited = poll_until(p.when_ready.unwrap_or_default(), READY_POLL, || {
         let lock = pane.lock()?;
-        match attempt(&pane, p, &typed, &msg.text, &from, sender.as_ref()) {
-            Err(e @ SbError::Refused { .. }) if p.when_ready.is_some() => {
+        let tried = attempt(
+            &pane,
+            p,
+            &typed,
+            &msg.text,
+            &from,
+            sender.as_ref(),
+            &native_gave_up,
+        );
+        match tried {
+            Err(e @ SbError::Refused { .. }) if p.when_ready.is_some() && p.via != Via::Native => {
                 drop(lock);
                 last_refusal = Some(e);
                 if crate::interrupt::requested() {
@@ -279,6 +292,7 @@ fn attempt(
     text: &str,
     from: &str,
     sender: Option<&Pane>,
+    native_gave_up: &std::cell::RefCell<Option<String>>,
 ) -> Result<Attempt> {
     let mut seen = match pane.observe() {
         Ok(obs) => Some(obs),
@@ -301,7 +315,10 @@ fn attempt(
             "--via native cannot send this: {why}; use --via paste or auto"
         )));
     }
-    if let Some(obs) = &seen
+    if let Some(why) = native_gave_up.borrow().clone() {
+        native_skipped = Some(why);
+        native_failed = true;
+    } else if let Some(obs) = &seen
         && p.via != Via::Paste
         && typed_only.is_none()
     {
@@ -318,6 +335,9 @@ fn attempt(
             }
             Plan::Fail(e) => return Err(e),
             Plan::Paste { why, tried } => {
+                if tried {
+                    *native_gave_up.borrow_mut() = why.clone();
+                }
                 native_skipped = why;
                 native_failed = tried;
                 if tried {
