@@ -710,7 +710,7 @@ pub fn try_deliver(
             if explicit {
                 Plan::Fail(SbError::Refused {
                     reason: format!("native delivery to {role} failed: {why}"),
-                    hint: "its user can change Claude Code's crossSessionInbound setting (/config: Messages from your other sessions); or send it with --via paste".into(),
+                    hint: "its user can change Claude Code's crossSessionInbound setting (~/.claude/settings.json); or send it with --via paste".into(),
                 })
             } else {
                 Plan::Paste {
