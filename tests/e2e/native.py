@@ -210,6 +210,26 @@ def n1_idle(n):
     return "sb send took %.2fs (the receipt wait ends when the transcript shows the turn)" % took
 
 
+def n10_draft(n):
+    """A person's half-typed draft in dev's box: `--via auto` sends natively, the message becomes a
+    turn, and the draft is still there, untouched."""
+    cl = n.s["dev"]
+    cl.keys("-l", "a half typed draft")
+    d = h.wait_until(lambda: n.detect("dev").get("draft") == "a half typed draft" or None, 10, 0.3,
+                     "the draft on screen")
+    mark = n.env.standin.mark()
+    js, _ = n.send("dev", "past the draft MARK-n10", "auto")
+    check(js.get("via") == "native", "report %s" % js)
+    n.wait_request("dev", "MARK-n10", after=mark)
+    time.sleep(1.0)
+    d = n.detect("dev")
+    check(d.get("draft") == "a half typed draft", "the draft changed: %s\n%s" % (json.dumps(d)[:300], cl.screen()))
+    for _ in range(3):
+        cl.keys("C-u")
+    n.wait_state("dev", ["idle"], 10)
+    h.wait_until(lambda: n.detect("dev").get("draft") is None or None, 10, 0.3, "the draft cleared")
+
+
 def n2_busy(n):
     """Native send (`--via auto`) into a busy session: delivered after the running turn."""
     mark = n.env.standin.mark()
@@ -399,6 +419,7 @@ def conversation(n):
 CHECKS = [
     ("n0 session file, socket and key file as measured; doctor", n0_session_files),
     ("n1 native into an idle session: one turn, origin.kind peer", n1_idle),
+    ("n10 native past a person's draft: the draft stays", n10_draft),
     ("n2 native (auto) into a busy session: after the turn", n2_busy),
     ("n3 native during a Bash prompt: prompt kept, arrives after respond", n3_prompt),
     ("n4 HARBOR_KITE=0: auto falls back to guarded paste", n4_kite_off),
