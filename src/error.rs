@@ -16,6 +16,9 @@ pub enum SbError {
     UnknownRole { role: String, known: Vec<String> },
     #[error("no saved prompt for role {0:?}")]
     NoPrompt(String),
+    /// `sb queue drop ID`: no queued message has that id (any more).
+    #[error("message {id} is not in the queue{now}")]
+    NotQueued { id: String, now: String },
     #[error("tmux is not available: {0}")]
     TmuxUnavailable(String),
     /// The `tmux` program is not on PATH.
@@ -67,7 +70,7 @@ impl SbError {
     pub fn exit_code(&self) -> u8 {
         match self {
             SbError::Usage(_) | SbError::BadRole { .. } | SbError::BadKey(_) => 2,
-            SbError::UnknownRole { .. } | SbError::NoPrompt(_) => 3,
+            SbError::UnknownRole { .. } | SbError::NoPrompt(_) | SbError::NotQueued { .. } => 3,
             SbError::TmuxUnavailable(_)
             | SbError::TmuxNotFound
             | SbError::NoTmuxServer { .. }
@@ -94,6 +97,7 @@ impl SbError {
             SbError::BadKey(_) => "bad_key",
             SbError::UnknownRole { .. } => "unknown_role",
             SbError::NoPrompt(_) => "no_prompt",
+            SbError::NotQueued { .. } => "not_queued",
             SbError::TmuxUnavailable(_) => "tmux_unavailable",
             SbError::TmuxNotFound => "tmux_not_found",
             SbError::NoTmuxServer { .. } => "no_tmux_server",
@@ -197,6 +201,9 @@ impl SbError {
                 ))
             }
             SbError::NoPrompt(role) => Some(format!("save one with `sb prompt set {role} TEXT`")),
+            SbError::NotQueued { .. } => {
+                Some("`sb queue` lists the queued messages; `sb history` shows what became of the others".into())
+            }
             SbError::TmuxNotFound => Some(
                 "install tmux (e.g. `apt-get install tmux`, `brew install tmux`) and make sure it is on PATH"
                     .into(),

@@ -24,11 +24,13 @@ pub const NON_AGENTS: &[&str] = &[
     "irb", "ghci", "gdb", "lldb",
 ];
 
-/// What an agent's own status file says, when sb found one for the pane (Claude Code writes
-/// `sessions/<pid>.json`); only a `waiting` status is used, and only to refuse.
+/// What the agent itself tells sb beyond its screen: Claude Code's own status file
+/// (`sessions/<pid>.json`: `idle`, `busy`, `waiting`), or `starting` for a Codex or Gemini that
+/// has drawn its input box but not finished starting (`crate::agents::starting`). Only `waiting`
+/// and `starting` are used, and only to refuse.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AgentStatus {
-    /// `idle`, `busy` or `waiting`, as the agent wrote it.
+    /// `idle`, `busy` or `waiting`, as the agent wrote it; or `starting`.
     pub status: String,
     /// What it waits for (`permission prompt`, `input needed`), when waiting.
     pub waiting_for: Option<String>,
@@ -88,6 +90,15 @@ pub fn verdict(
                 s.source, det.state
             ),
             format!("look with `sb peek {role}` and `sb detect {role}`, answer it first, {force}"),
+        );
+    }
+    if let Some(s) = status.filter(|s| s.status == "starting") {
+        return Verdict::refuse(
+            format!(
+                "{role}'s agent is still starting ({}); text typed now can be lost or land in a startup dialog",
+                s.source
+            ),
+            format!("--when-ready waits until it has started, {force}"),
         );
     }
     if let Some(draft) = &det.draft {

@@ -44,6 +44,25 @@ pub struct SendArgs {
     /// so it cannot answer a prompt) or "auto" (native for a verified Claude Code, else paste).
     /// Default: "auto".
     pub via: Option<crate::native::Via>,
+    /// When the peer cannot take the message now (a menu, a draft), queue it instead of
+    /// failing: the result has outcome "queued", and a running `sb watch` delivers it as soon
+    /// as the peer can take it (default false). Do not retry a queued message.
+    pub queue: Option<bool>,
+    /// With queue: seconds the message may wait before it expires (default 3600); the sender
+    /// is then told once.
+    pub ttl_s: Option<f64>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct QueueListArgs {
+    /// Only messages queued for this role.
+    pub role: Option<String>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+pub struct QueueDropArgs {
+    /// The id of the queued message (see queue_list).
+    pub id: String,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -140,8 +159,15 @@ pub struct SendSummary {
     pub pane: String,
     /// Bytes typed (with the tag).
     pub bytes: usize,
-    /// Where the message stands in the logs (`delivered` here).
+    /// Where the message stands in the logs (`delivered`, or `queued` with queue).
     pub outcome: Option<crate::store::log::Outcome>,
+    /// The steps so far, with their times (`typed`, `submitted`; `queued`); `sb watch` adds
+    /// `seen` later (see history).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub receipts: Vec<crate::store::log::Receipt>,
+    /// With queue: not delivered after this time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
     /// Set when the message was delivered but its outcome could not be logged.
     pub log_warning: Option<String>,
     /// With confirm_s: how it was checked and what was seen.
@@ -156,6 +182,9 @@ pub struct SendSummary {
     pub native_failed: bool,
     /// The peer's state as the guard saw it; null with force.
     pub peer_state: Option<crate::detect::State>,
+    /// With queue: the message was queued, not typed (why, until when, whether a watcher runs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queued: Option<ops::queue::Queued>,
 }
 
 /// Characters of the text the `send` tool echoes back.
@@ -185,9 +214,12 @@ impl From<ops::send::SendReport> for SendSummary {
             pane: r.pane,
             bytes: r.bytes,
             outcome: m.outcome,
+            receipts: m.receipts,
+            expires_at: m.expires_at,
             log_warning: r.log_warning,
             confirmation: r.confirmation,
             peer_state: r.peer_state,
+            queued: r.queued,
             via: m.via,
             native: r.native,
             native_skipped: r.native_skipped,
@@ -259,7 +291,8 @@ impl SbServer {
 
     /// Send a message to a peer session: it is pasted into the peer's prompt and submitted as a
     /// new user turn, and logged. Refused (logged as undelivered) when the peer shows an open
-    /// menu or unsent text; then use detect_question and respond, or retry with when_ready_s.
+    /// menu or unsent text; then use detect_question and respond, or retry with when_ready_s, or
+    /// pass queue: true to have `sb watch` deliver it when the peer can take it.
     /// To a Claude Code peer it goes by default over Claude Code's own socket instead (via
     /// "auto"): never typed, so never refused for a menu; `outcome: "held"` means the peer's user
     /// must approve it first.
@@ -283,11 +316,33 @@ impl SbServer {
                     .map(|s| time::seconds("confirm_s", s))
                     .transpose()?,
                 via: a.via.unwrap_or(crate::native::DEFAULT_VIA),
+                queue: a.queue.unwrap_or(false),
+                ttl: a.ttl_s.map(|s| time::seconds("ttl_s", s)).transpose()?,
                 ..SendParams::new(a.to, a.text)
             };
             ops::send::send(c, &p).map(SendSummary::from)
         })
         .await
+    }
+
+    /// The queued messages (sent with queue: true, not yet delivered), per recipient, oldest
+    /// first: age, expiry, why each waits, and whether an `sb watch` runs to deliver them.
+    #[tool]
+    async fn queue_list(
+        &self,
+        Parameters(a): Parameters<QueueListArgs>,
+    ) -> std::result::Result<Json<ops::queue::QueueReport>, CallToolResult> {
+        self.call(move |c| ops::queue::list(c, a.role.as_deref()))
+            .await
+    }
+
+    /// Remove a queued message by id: it is logged as dropped and never typed.
+    #[tool]
+    async fn queue_drop(
+        &self,
+        Parameters(a): Parameters<QueueDropArgs>,
+    ) -> std::result::Result<Json<ops::queue::DropReport>, CallToolResult> {
+        self.call(move |c| ops::queue::drop_message(c, &a.id)).await
     }
 
     /// Read the last lines of a peer's terminal (what a person would see in its pane).
@@ -416,7 +471,8 @@ impl ServerHandler for SbServer {
                 "sb connects AI coding sessions running in tmux panes under role names (gestor, dev, reviewer...). \
                  list_peers shows who is there; send delivers a message into a peer's prompt as a user turn; \
                  detect_question tells whether a peer is busy, idle or waiting on a menu; respond answers a menu; \
-                 wait_for blocks until a peer changes state; history and inbox show past messages.",
+                 wait_for blocks until a peer changes state; history and inbox show past messages (with receipts: queued, typed, submitted, seen); \
+                 send with queue: true leaves a message for sb watch to deliver when the peer is free (queue_list, queue_drop).",
             )
     }
 }

@@ -787,6 +787,44 @@ pub fn status(pane: &Pane) -> Option<Result<String, String>> {
     }
 }
 
+/// The outcome record of a message sent over the socket: `delivered` and `submitted` (with its
+/// `submitted` step, and the transcript its `seen` receipt is checked against), or `held`.
+pub fn mark_delivered(
+    msg: &mut crate::store::log::Message,
+    n: &NativeReport,
+    transcript: Option<&(PathBuf, u64)>,
+    ts: &str,
+) {
+    use crate::store::log::{Outcome, SeenBasis, Step};
+    msg.via = Some("native".into());
+    if n.status == NativeStatus::Held {
+        msg.delivered = false;
+        msg.submitted = false;
+        msg.outcome = Some(Outcome::Held);
+        msg.error = Some(format!(
+            "held for a person's approval in {}'s session{}",
+            msg.to,
+            n.reason
+                .as_deref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        ));
+        return;
+    }
+    msg.delivered = true;
+    msg.submitted = true;
+    msg.outcome = Some(Outcome::Delivered);
+    msg.push_step(Step::Submitted, ts, None, None);
+    // Only the transcript can tell (nothing was typed that a screen could show).
+    msg.basis = transcript.map(|(p, offset)| SeenBasis {
+        agent: Agent::Claude,
+        transcript: Some(p.display().to_string()),
+        offset: *offset,
+        visible: 0,
+        busy: false,
+    });
+}
+
 // ------------------------------------------------------------------------------------------------
 // The transcript
 

@@ -94,12 +94,6 @@ impl<'a> Pane<'a> {
             .map_err(|e| self.error(e))?;
         self.check(&snap.info)?;
         let detection = detect::classify(bottom_rows(&snap.screen, rows), Some(&snap.info.title));
-        let agent_status = (detection.agent == Agent::Claude)
-            .then(|| {
-                let dirs = agents::claude::config_dirs(self.entry.transcript_path.as_deref());
-                agents::claude::status_for_pane(&dirs, &self.entry.pane, snap.info.pane_pid)
-            })
-            .flatten();
         // tmux names the foreground group's leader: a shell that started the agent without job
         // control (`sh -c 'claude; exec bash'`) is named while the agent reads the terminal.
         if guard::is_non_agent(&snap.info.command)
@@ -107,6 +101,10 @@ impl<'a> Pane<'a> {
         {
             snap.info.command = leaf;
         }
+        // A shell or another non-agent is refused anyway; no need to ask the agent.
+        let agent_status = (!guard::is_non_agent(&snap.info.command))
+            .then(|| self.agent_status(&detection, &snap))
+            .flatten();
         let verdict = guard::verdict(
             &self.role,
             &detection,
@@ -120,6 +118,28 @@ impl<'a> Pane<'a> {
             agent_status,
             verdict,
         })
+    }
+
+    /// What the agent itself says beyond its screen: Claude Code's session file, or whether a
+    /// Codex or Gemini that was just started has finished starting (`agents::starting`).
+    pub fn agent_status(&self, det: &Detection, snap: &tmux::Snapshot) -> Option<AgentStatus> {
+        match det.agent {
+            Agent::Claude => {
+                let dirs = agents::claude::config_dirs(self.entry.transcript_path.as_deref());
+                agents::claude::status_for_pane(&dirs, &self.entry.pane, snap.info.pane_pid)
+            }
+            // A menu or an unreadable screen is refused anyway; no need to look.
+            Agent::Codex | Agent::Gemini
+                if !matches!(
+                    det.state,
+                    detect::State::WaitingSelect | detect::State::Unknown
+                ) =>
+            {
+                agents::starting(det.agent, snap.info.pane_pid, &snap.screen)
+            }
+            Agent::Codex | Agent::Gemini => None,
+            Agent::Unknown => None,
+        }
     }
 
     /// Paste `text` as one bracketed paste and (with `submit`) press Enter, `settle_ms` later.

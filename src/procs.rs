@@ -20,14 +20,16 @@ pub fn descends_from(pid: u32, ancestor: u32) -> bool {
     false
 }
 
-/// The two fields of `/proc/<pid>/stat` sb needs.
+/// The fields of `/proc/<pid>/stat` sb needs.
 pub struct ProcStat {
     pub ppid: u32,
     /// Field 5, the process group.
     pub pgrp: u32,
     /// Field 8, the foreground process group of the process's terminal.
     pub tpgid: i64,
-    /// Field 22, `starttime`, as text.
+    /// Fields 14 + 15, `utime` + `stime`: CPU time used, in clock ticks.
+    pub cpu_ticks: u64,
+    /// Field 22, `starttime`, as text (clock ticks after boot).
     pub start: String,
 }
 
@@ -46,6 +48,7 @@ impl ProcStat {
             ppid: f.get(1)?.parse().ok()?,
             pgrp: f.get(2)?.parse().ok()?,
             tpgid: f.get(5)?.parse().ok()?,
+            cpu_ticks: f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?,
             start: (*f.get(19)?).to_string(),
         })
     }
@@ -56,6 +59,13 @@ impl ProcStat {
 /// without job control stays the group's leader while claude reads the terminal). None when
 /// `/proc` does not tell.
 pub fn foreground_leaf(pane_pid: u32) -> Option<String> {
+    let leaf = foreground_leaf_pid(pane_pid)?;
+    let comm = std::fs::read_to_string(format!("/proc/{leaf}/comm")).ok()?;
+    Some(comm.trim_end().to_string())
+}
+
+/// The pid of [`foreground_leaf`]'s program.
+pub fn foreground_leaf_pid(pane_pid: u32) -> Option<u32> {
     let tpgid = ProcStat::read(pane_pid)?.tpgid;
     let tpgid = u32::try_from(tpgid).ok().filter(|g| *g > 0)?;
     let mut members: Vec<(u32, u32)> = Vec::new();
@@ -71,13 +81,27 @@ pub fn foreground_leaf(pane_pid: u32) -> Option<String> {
             members.push((pid, st.ppid));
         }
     }
-    let leaf = members
+    members
         .iter()
         .filter(|(pid, _)| !members.iter().any(|(_, ppid)| ppid == pid))
         .map(|(pid, _)| *pid)
-        .max()?;
-    let comm = std::fs::read_to_string(format!("/proc/{leaf}/comm")).ok()?;
-    Some(comm.trim_end().to_string())
+        .max()
+}
+
+/// Clock ticks per second of `/proc/<pid>/stat`'s times (`USER_HZ`): 100 on every Linux
+/// architecture sb builds for.
+pub const TICKS_PER_SECOND: f64 = 100.0;
+
+/// How long ago `pid` started, from its `starttime` and `/proc/uptime`.
+pub fn age(pid: u32) -> Option<std::time::Duration> {
+    let start: f64 = ProcStat::read(pid)?.start.parse().ok()?;
+    let uptime: f64 = std::fs::read_to_string("/proc/uptime")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    std::time::Duration::try_from_secs_f64(uptime - start / TICKS_PER_SECOND).ok()
 }
 
 #[cfg(test)]
@@ -91,8 +115,24 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.ppid, 7);
+        assert_eq!(s.cpu_ticks, 0);
         assert_eq!(s.start, "98765");
+        let busy = ProcStat::parse("9 (x) R 1 9 9 0 -1 0 0 0 0 0 250 31 0 0 20 0 1 0 5 1 2").unwrap();
+        assert_eq!(busy.cpu_ticks, 281);
         assert!(ProcStat::parse("garbage").is_none());
+    }
+
+    #[test]
+    fn a_new_process_is_young_and_this_one_is_older() {
+        use std::time::Duration;
+        let mut child = std::process::Command::new("sleep").arg("5").spawn().unwrap();
+        let young = age(child.id()).unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(young < Duration::from_secs(2), "{young:?}");
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(age(std::process::id()).unwrap() >= Duration::from_millis(50));
+        assert!(age(u32::MAX).is_none());
     }
 
     #[test]

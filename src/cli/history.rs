@@ -5,7 +5,7 @@ use crate::clock::{parse_rfc3339, short_time};
 use crate::error::{Result, SbError};
 use crate::ops::{Ctx, history};
 use crate::output::{Out, Style, note};
-use crate::store::log::{self, Message, Outcome};
+use crate::store::log::{self, Message, Outcome, Step};
 use clap::Args;
 use std::fmt::Write as _;
 use std::time::SystemTime;
@@ -13,11 +13,12 @@ use std::time::SystemTime;
 /// Show the conversation between all roles, newest last
 ///
 /// Times are local (`HH:MM:SS` today, `Mon DD HH:MM` on other days); `--utc` shows UTC. Each
-/// role keeps one colour; undelivered messages are marked ✗ with the reason. `--json` prints one
-/// document; `--jsonl` one message per line, which is what `--follow` streams.
+/// role keeps one colour. `--json` prints one document; `--jsonl` one message per line, which is
+/// what `--follow` streams. Each message's `receipts` (in JSON) list its steps with their times.
+/// The mark before each line is the message's latest step (see "Marks" below).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  sb history\n  sb history --role dev --limit 50\n  sb history -n 0 --utc            # everything, times in UTC\n  sb history --follow --jsonl       # a stream, one JSON object per line\n  sb history --jsonl --limit 0 > all.jsonl"
+    after_help = "Marks (the latest step of each message):\n  ✓✓  seen: the peer took it as a user turn (its transcript, or its screen; sb watch checks)\n  ✓   submitted: typed and Enter pressed, not (yet) seen\n  !   flagged: typed but not seen within `sb watch --flag-unseen`; the sender was told\n  …   queued: waiting for sb watch to deliver it (see `sb queue`)\n  ✗   not typed: refused, expired, dropped or failed, with the reason\n  ?   outcome unknown: sb stopped while sending\n  Messages logged before receipts existed carry no mark unless undelivered.\n\nExamples:\n  sb history\n  sb history --role dev --limit 50\n  sb history -n 0 --utc            # everything, times in UTC\n  sb history --follow --jsonl       # a stream, one JSON object per line\n  sb history --jsonl --limit 0 > all.jsonl"
 )]
 pub struct HistoryArgs {
     /// How many of the newest messages (0 = all, streamed in constant memory)
@@ -86,8 +87,10 @@ pub fn run(ctx: &Ctx, out: Out, a: HistoryArgs) -> Result<()> {
         let role = a.role.clone();
         let mut failed = None;
         log::follow(&ctx.state.conversation(), start, |m: Message| {
-            // A message is followed at its outcome; the write-ahead record before it is skipped.
+            // A message is followed at its outcome; the write-ahead record before it and the
+            // receipt steps after its delivery are skipped.
             if m.outcome() == Outcome::Sending
+                || m.is_receipt_only()
                 || role.as_ref().is_some_and(|r| &m.from != r && &m.to != r)
             {
                 return true;
@@ -203,20 +206,27 @@ fn print(out: Out, jsonl: bool, utc: bool, r: &history::HistoryReport) -> std::i
 }
 
 /// `10:00:00 gestor → dev  take issue #14` (local time; the date when not today), each role in
-/// its own colour, continuation lines indented, undelivered marked ✗ with the reason, a message
-/// whose outcome was never logged marked ?.
+/// its own colour, continuation lines indented, the latest step as a mark (see `HistoryArgs`),
+/// undelivered marked ✗ with the reason, a message whose outcome was never logged marked ?.
 pub fn render(out: Out, m: &Message, now: SystemTime, utc: bool) -> String {
     let time = match parse_rfc3339(&m.ts) {
         Some(t) => short_time(t, now, utc),
         None => m.ts.clone(),
     };
     let mut s = String::new();
-    let unknown = m.outcome() == Outcome::Sending;
-    let held = m.outcome() == Outcome::Held;
-    if unknown || held {
-        s.push_str(&out.paint("? ", Style::Warn));
-    } else if !m.delivered {
-        s.push_str(&out.paint("✗ ", Style::Bad));
+    let outcome = m.outcome();
+    let (mark, style) = match (outcome, m.receipts.last().map(|r| r.step)) {
+        (Outcome::Sending, _) => ("? ", Style::Warn),
+        (Outcome::Queued, _) => ("… ", Style::Warn),
+        (Outcome::Held, _) => ("? ", Style::Warn),
+        (_, _) if !m.delivered => ("✗ ", Style::Bad),
+        (_, Some(Step::Seen)) => ("✓✓ ", Style::Good),
+        (_, Some(Step::Flagged)) => ("! ", Style::Warn),
+        (_, Some(Step::Submitted)) => ("✓ ", Style::Dim),
+        _ => ("", Style::Dim),
+    };
+    if !mark.is_empty() {
+        s.push_str(&out.paint(mark, style));
     }
     let _ = write!(
         s,
@@ -225,27 +235,53 @@ pub fn render(out: Out, m: &Message, now: SystemTime, utc: bool) -> String {
         out.paint_role(&m.from),
         out.paint_role(&m.to)
     );
-    if unknown {
-        let _ = write!(
-            s,
-            " {}",
-            out.paint(
-                "[outcome unknown: sb stopped while sending; look at the peer]",
-                Style::Warn
-            )
-        );
-    } else if held {
-        let why = m.error.as_deref().unwrap_or("held for a person's approval");
-        let _ = write!(s, " {}", out.paint(&format!("[{why}]"), Style::Warn));
-    } else if !m.delivered {
-        let why = m.error.as_deref().unwrap_or("not delivered");
-        let _ = write!(
-            s,
-            " {}",
-            out.paint(&format!("[undelivered: {why}]"), Style::Bad)
-        );
-    } else if !m.submitted {
-        let _ = write!(s, " {}", out.paint("[not submitted]", Style::Warn));
+    let note = |step: Step| {
+        m.receipts
+            .iter()
+            .rev()
+            .find(|r| r.step == step)
+            .and_then(|r| r.note.clone())
+    };
+    let tag = match outcome {
+        Outcome::Sending => Some((
+            "[outcome unknown: sb stopped while sending; look at the peer]".to_string(),
+            Style::Warn,
+        )),
+        Outcome::Queued => Some((
+            format!(
+                "[queued: {}{}]",
+                note(Step::Queued).map_or_else(
+                    || "waiting for sb watch".into(),
+                    |n| crate::ops::queue::preview(&n, 80)
+                ),
+                m.expires_at
+                    .as_deref()
+                    .and_then(parse_rfc3339)
+                    .map(|t| format!("; expires {}", short_time(t, now, utc)))
+                    .unwrap_or_default()
+            ),
+            Style::Warn,
+        )),
+        Outcome::Held => Some((
+            format!(
+                "[{}]",
+                m.error.as_deref().unwrap_or("held for a person's approval")
+            ),
+            Style::Warn,
+        )),
+        Outcome::Expired | Outcome::Dropped => Some((
+            format!("[{}]", m.error.as_deref().unwrap_or("not delivered")),
+            Style::Bad,
+        )),
+        _ if !m.delivered => {
+            let why = m.error.as_deref().unwrap_or("not delivered");
+            Some((format!("[undelivered: {why}]"), Style::Bad))
+        }
+        _ if !m.submitted => Some(("[not submitted]".to_string(), Style::Warn)),
+        _ => note(Step::Flagged).map(|n| (format!("[{n}]"), Style::Warn)),
+    };
+    if let Some((tag, style)) = tag {
+        let _ = write!(s, " {}", out.paint(&tag, style));
     }
     for (i, line) in m.text.lines().enumerate() {
         s.push_str(if i == 0 { "  " } else { "\n    " });

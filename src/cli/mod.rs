@@ -11,6 +11,7 @@ mod hook;
 mod peek;
 mod peers;
 mod prompt;
+mod queue;
 mod register;
 mod respond;
 mod send;
@@ -89,6 +90,7 @@ pub enum Cmd {
     #[command(subcommand)]
     Prompt(prompt::PromptCmd),
     Watch(watch::WatchArgs),
+    Queue(queue::QueueArgs),
     Mcp(McpArgs),
     Demo(demo::DemoArgs),
     Setup(setup::SetupArgs),
@@ -109,7 +111,7 @@ pub enum Cmd {
 /// Serve sb's operations as MCP tools over stdio (for Claude Code and other MCP clients)
 ///
 /// Tools: register, list_peers, send, read_peer, detect_question, respond, history, inbox,
-/// set_prompt, get_prompt, list_prompts, delete_prompt, wait_for. Each returns the same JSON as
+/// set_prompt, get_prompt, list_prompts, delete_prompt, wait_for, queue_list, queue_drop. Each returns the same JSON as
 /// the matching command's --json. Nothing but protocol is written to stdout.
 #[derive(Debug, Args)]
 #[command(
@@ -212,6 +214,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Cmd::Prompt(c) => prompt::run(&g.ctx()?, out, c),
         Cmd::Demo(a) => demo::run(out, a),
         Cmd::Watch(a) => watch::run(&g.ctx()?, out, a),
+        Cmd::Queue(a) => queue::run(&g.ctx()?, out, a),
         Cmd::Mcp(_) => crate::mcp::serve(g.ctx()?),
         Cmd::Setup(a) => setup::run(out, a),
         Cmd::Doctor(a) => doctor::run(&g.ctx()?, out, a),

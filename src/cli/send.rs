@@ -13,12 +13,16 @@ use clap::Args;
 /// types into an open menu or over unsent text (exit 6; the message is logged as undelivered).
 /// Text starting with `/` (`/clear`, `/compact`) is sent as a slash command, without the prefix.
 ///
-/// With `--via native` (or `auto`) a message to Claude Code goes over the session's own
-/// cross-session socket instead: nothing is typed, so it can never answer an open prompt; the
+/// With `--queue` a refused message is not an error: it is stored as queued (exit 0) and a
+/// running `sb watch` types it, oldest first per recipient, as soon as the peer can take it; a
+/// message still queued after `--ttl` expires and its sender is told once.
+///
+/// With `--via native` (or `auto`, the default) a message to Claude Code goes over the session's
+/// own cross-session socket instead: nothing is typed, so it can never answer an open prompt; the
 /// recipient shows it as `Message from @ROLE` and may hold it for its user's approval.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  sb send dev 'take issue #14'\n  git diff | sb send reviewer -\n  sb send dev /clear\n  sb send dev --when-ready=5m 'next: issue #15'\n  sb send dev --via auto 'tests pass on main'\n  sb send dev --via native 'even while a prompt is open'"
+    after_help = "Examples:\n  sb send dev 'take issue #14'\n  git diff | sb send reviewer -\n  sb send dev /clear\n  sb send dev --when-ready=5m 'next: issue #15'\n  sb send dev --queue 'when you are free: issue #16'   # sb watch delivers it\n  sb send dev --queue --ttl 10m 'only useful for 10 minutes'\n  sb send dev --via native 'even while a prompt is open'\n  sb send dev --via paste 'typed, as before'"
 )]
 pub struct SendArgs {
     /// Recipient role
@@ -52,6 +56,13 @@ pub struct SendArgs {
     /// only as `--confirm=30s` [default timeout: 30s]
     #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = time::CONFIRM, value_parser = time::parse_duration)]
     pub confirm: Option<std::time::Duration>,
+    /// When the peer cannot take it now, queue it for `sb watch` to deliver (exit 0, status
+    /// queued) instead of refusing; warns when no `sb watch` is running
+    #[arg(long, conflicts_with_all = ["when_ready", "force", "no_submit", "no_tag"])]
+    pub queue: bool,
+    /// With --queue: how long the message may wait before it expires [default: 1h]
+    #[arg(long, value_name = "DURATION", requires = "queue", value_parser = time::parse_duration)]
+    pub ttl: Option<std::time::Duration>,
     /// How to deliver: `paste` types it through the guard; `native` sends it over Claude Code's
     /// own socket (never typed; refused when the session offers none); `auto` uses native for a
     /// Claude Code version sb has verified and pastes otherwise
@@ -83,11 +94,21 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<()> {
         force: a.force,
         when_ready: a.when_ready,
         confirm: a.confirm,
+        queue: a.queue,
+        ttl: a.ttl,
         via: a.via.parse().map_err(SbError::Usage)?,
     };
     let r = send::send(ctx, &p)?;
+    if let Some(w) = r.queued.as_ref().and_then(|q| q.warning.as_ref()) {
+        note(&format!("sb: warning: {w}"));
+    }
     let printed = if out.json {
         out.emit(&r, |_| String::new())
+    } else if let Some(q) = &r.queued {
+        out.line(&format!(
+            "queued for {} (id {}): {}; sb watch delivers it when {} can take it (expires {})",
+            r.message.to, r.message.id, q.reason, r.message.to, q.expires_at
+        ))
     } else {
         let how = match (&r.native, r.message.submitted) {
             (Some(n), _) if n.status == crate::native::NativeStatus::Held => {

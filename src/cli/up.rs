@@ -17,11 +17,15 @@ use std::path::PathBuf;
 /// Reads sb.toml (or -f FILE) and, on the tmux server sb uses, creates the session with one pane
 /// per role. Each pane is registered as its role by pane id before its agent starts, so Claude
 /// Code's SessionStart hook hands the agent its briefing at once; the briefings are saved as with
-/// `sb prompt set`. Then sb waits until each agent can take a message (an empty prompt). A pane
-/// stuck on a dialog, such as Claude Code's folder-trust dialog, is reported with the `sb respond
-/// --option N --expect FP` command for each choice; sb never answers it. A `command` role whose
-/// screen sb cannot read is reported as started. For claude roles it checks the Claude Code
-/// wiring (SessionStart hook, MCP server) and says what `sb setup` would add; --setup adds it.
+/// `sb prompt set`. Then sb waits until each agent can take a message: an empty prompt, and for
+/// Codex its footer naming the model and folder (its session has started), for Gemini CLI its
+/// process gone quiet (it has finished loading). A pane stuck on a dialog, such as Claude Code's
+/// folder-trust dialog or Codex's "hooks need review", is reported with the `sb respond --option
+/// N --expect FP` command for each choice; sb never answers it. A `command` role whose screen sb
+/// cannot read is reported as started. For each agent the roles run it checks the wiring that
+/// delivers their briefings (Claude Code's and Codex's SessionStart hook, Gemini CLI's
+/// BeforeAgent hook, the MCP server) and says what `sb setup --agent …` would add; --setup adds
+/// it.
 /// Running it again is safe: roles already up are left alone, missing ones are started, changed
 /// briefings are updated. Each pane gets SESSION_BRIDGE_DIR (and SB_TMUX_SOCKET) of this sb. A
 /// role with `worktree = "BRANCH"` runs in its own `git worktree add` at <repo>.worktrees/<role>
@@ -41,7 +45,7 @@ pub struct UpArgs {
     /// Print the tmux and git commands it would run; start and change nothing
     #[arg(long)]
     pub dry_run: bool,
-    /// Install the Claude Code wiring (what `sb setup` does) when a claude role needs it
+    /// Install each agent's wiring (what `sb setup --agent …` does) that its roles need
     #[arg(long)]
     pub setup: bool,
     /// How long to wait for the agents to be ready
@@ -234,7 +238,7 @@ fn human_up(out: Out, r: &UpReport) -> String {
                 .unwrap_or_default()
         );
     }
-    if let Some(w) = &r.wiring {
+    for w in &r.wiring {
         s.push_str(&wiring_text(out, w, r.dry_run));
     }
     if let Some(p) = &r.peers {
@@ -266,10 +270,15 @@ fn human_up(out: Out, r: &UpReport) -> String {
 }
 
 fn wiring_text(out: Out, w: &up::Wiring, dry_run: bool) -> String {
-    use crate::ops::setup::{HookAction, McpAction};
+    use crate::ops::setup::{HookAction, McpAction, Target};
+    let (name, event, flag) = match w.agent {
+        Target::Claude => ("Claude Code", "SessionStart", ""),
+        Target::Codex => ("Codex", "SessionStart", " --agent codex"),
+        Target::Gemini => ("Gemini CLI", "BeforeAgent", " --agent gemini"),
+    };
     let Some(r) = &w.setup else {
         return format!(
-            "{} could not check the Claude Code wiring: {}\n",
+            "{} could not check the {name} wiring: {}\n",
             out.paint("warning:", Style::Warn),
             w.error.as_deref().unwrap_or("?")
         );
@@ -278,22 +287,23 @@ fn wiring_text(out: Out, w: &up::Wiring, dry_run: bool) -> String {
     let hook = match (r.hook.action, r.dry_run) {
         (HookAction::Unchanged, _) => None,
         (HookAction::Added, true) => Some(format!(
-            "the SessionStart hook is not in {}: without it the claude roles do not get their briefings at startup; `sb setup` would add it",
-            r.hook.settings
+            "the {event} hook is not in {}: without it the {} roles do not get their briefings; `sb setup{flag}` would add it",
+            r.hook.settings, w.agent_name()
         )),
         (HookAction::Updated, true) => Some(format!(
-            "the SessionStart hook in {} runs another sb or misses a source; `sb setup` would update it",
+            "the {event} hook in {} runs another sb or misses a source; `sb setup{flag}` would update it",
             r.hook.settings
         )),
         (HookAction::Added | HookAction::Updated, false) => Some(format!(
-            "the SessionStart hook was added to {}",
+            "the {event} hook was added to {}",
             r.hook.settings
         )),
         _ => None,
     };
     let mcp = match (r.mcp.action, r.dry_run) {
         (McpAction::Registered, true) => Some(format!(
-            "the MCP server session-bridge is not registered; `sb setup` would run: {}",
+            "the MCP server session-bridge is not registered; `sb setup{flag}` would {}: {}",
+            if w.agent == Target::Claude { "run" } else { "add" },
             r.mcp.command
         )),
         (McpAction::Registered, false) => {
@@ -310,17 +320,20 @@ fn wiring_text(out: Out, w: &up::Wiring, dry_run: bool) -> String {
         _ => None,
     };
     if hook.is_none() && mcp.is_none() {
-        return "Claude Code wiring: hook and MCP server in place\n".into();
+        return format!("{name} wiring: hook and MCP server in place\n");
     }
+    let label = format!("{name} wiring:");
     for line in hook.into_iter().chain(mcp) {
-        let _ = writeln!(
-            s,
-            "{} {line}",
-            out.paint("Claude Code wiring:", Style::Warn)
-        );
+        let _ = writeln!(s, "{} {line}", out.paint(&label, Style::Warn));
+    }
+    if let Some(next) = r.next_step.as_deref().filter(|_| !r.dry_run) {
+        let _ = writeln!(s, "  next: {next}");
     }
     if w.missing && !w.applied && !dry_run {
-        s.push_str("  (nothing was changed; `sb up --setup` or `sb setup` adds it)\n");
+        let _ = writeln!(
+            s,
+            "  (nothing was changed; `sb up --setup` or `sb setup{flag}` adds it)"
+        );
     }
     s
 }

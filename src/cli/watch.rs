@@ -12,13 +12,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 ///
 /// Runs until interrupted. Each interval it captures each peer's screen once (no model tokens).
 /// On a transition into waiting_select or waiting_text it sends one notice to the notify role:
-/// who waits, the question, and the exact `sb respond` command for each option. Every
+/// who waits, the question, and the exact `sb respond` command for each option. It also
+/// delivers queued messages (`sb send --queue`) to any role that can take them, oldest first,
+/// expires those past their TTL (telling the sender once), and records receipts: each typed
+/// message is `seen` once the peer takes it (transcript, else screen), or `flagged` to its
+/// sender after --flag-unseen. Every
 /// transition is appended to events.jsonl in the state dir and printed; `--jsonl` prints each
 /// as one JSON object per line (a stream: `--json`, one document, does not apply). Exits as soon
 /// as its reader goes away (`sb watch | head -1`).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  tmux new-window -d 'sb watch --notify gestor'\n  sb watch --roles dev,reviewer --interval 2s --jsonl\n  sb watch --jsonl | head -1          # wait for the next event\n  sb watch --stall-after 30m"
+    after_help = "Examples:\n  tmux new-window -d 'sb watch --notify gestor'\n  sb watch --roles dev,reviewer --interval 2s --jsonl\n  sb watch --jsonl | head -1          # wait for the next event\n  sb watch --stall-after 30m\n  sb watch --notify gestor --flag-unseen 2m   # tell senders sooner about untaken messages"
 )]
 pub struct WatchArgs {
     /// Role that receives the notices [default: the role of this pane]; must be registered
@@ -36,6 +40,10 @@ pub struct WatchArgs {
     /// Report a peer busy for longer than this once as stalled (0 = never)
     #[arg(long, default_value = time::STALL_AFTER, value_parser = time::parse_duration)]
     pub stall_after: std::time::Duration,
+    /// Flag a message typed but not seen taken as a user turn after this long, once, to its
+    /// sender (0 = never)
+    #[arg(long, value_name = "DURATION", default_value = time::FLAG_UNSEEN, value_parser = time::parse_duration)]
+    pub flag_unseen: std::time::Duration,
     /// Stop after N rounds (for scripts and tests)
     #[arg(long, hide = true)]
     pub rounds: Option<u64>,
@@ -53,6 +61,7 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<()> {
         interval: a.interval,
         stall_after: (!a.stall_after.is_zero()).then_some(a.stall_after),
         rounds: a.rounds,
+        flag_unseen: (!a.flag_unseen.is_zero()).then_some(a.flag_unseen),
     };
     // Every role named must exist now: a typo would otherwise watch nothing, or notify no one.
     // (`watch::watch` checks again, for any caller.)
@@ -79,6 +88,29 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<()> {
                 EventKind::Notified => {
                     format!("notified {}", e.notify.as_deref().unwrap_or("?"))
                 }
+                EventKind::QueueDelivered | EventKind::Seen => format!(
+                    "{} {}{}",
+                    e.kind.as_str(),
+                    e.message.as_deref().unwrap_or("?"),
+                    e.detail
+                        .as_deref()
+                        .map(|d| format!(" (by {d})"))
+                        .unwrap_or_default()
+                ),
+                EventKind::QueueExpired | EventKind::Flagged => format!(
+                    "{} {}{}",
+                    e.kind.as_str(),
+                    e.message.as_deref().unwrap_or("?"),
+                    e.notify
+                        .as_deref()
+                        .map(|n| format!(", told {n}"))
+                        .unwrap_or_default()
+                ),
+                // No notify role: the delivery queue of `role` could not be worked on.
+                EventKind::NoticeFailed if e.notify.is_none() => format!(
+                    "could not deliver its queued messages: {}",
+                    e.error.as_deref().unwrap_or("?")
+                ),
                 EventKind::NoticeFailed => format!(
                     "could not notify {}: {}",
                     e.notify.as_deref().unwrap_or("?"),
@@ -86,7 +118,13 @@ pub fn run(ctx: &Ctx, out: Out, a: WatchArgs) -> Result<()> {
                 ),
                 other => other.as_str().to_string(),
             };
-            if e.kind == EventKind::NoticeFailed {
+            if e.kind == EventKind::NoticeFailed && e.notify.is_none() {
+                note(&format!(
+                    "sb: warning: the queued messages to {} could not be delivered now: {}",
+                    e.role,
+                    e.error.as_deref().unwrap_or("?")
+                ));
+            } else if e.kind == EventKind::NoticeFailed {
                 note(&format!(
                     "sb: warning: the notice about {} could not be delivered to {}: {}",
                     e.role,

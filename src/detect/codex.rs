@@ -92,6 +92,24 @@ pub fn classify(s: &Screen, title: Option<&str>, agent: Agent) -> Detection {
     }
 }
 
+/// Whether the composer's footer names the model and the working directory
+/// (`GPT-5.5 default · /repo`, the cwd absolute or under `~`). Codex draws that row once its
+/// session has started: on a cold start the composer shows about 6 s earlier, and a startup
+/// dialog can still open until the row appears. Read only while Codex is starting
+/// (`crate::agents::Startup`): later, some footers leave the row out.
+pub fn session_ready(screen: &str) -> bool {
+    let s = Screen::parse(screen, &|_| false);
+    let Some(p) = find_composer(&s) else {
+        return false;
+    };
+    s.rows[draft_end(&s, p)..].iter().any(|r| {
+        r.trimmed()
+            .split(" · ")
+            .skip(1)
+            .any(|part| part.starts_with('/') || part.starts_with('~'))
+    })
+}
+
 /// A row that starts with `› ` but is not a menu's numbered cursor row.
 fn is_prompt(row: &Row) -> bool {
     RULES.is_prompt_row(row) && !starts_with_number(&row.text_from(2))

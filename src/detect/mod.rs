@@ -38,6 +38,7 @@
 
 mod claude;
 mod codex;
+pub use codex::session_ready as codex_session_ready;
 mod gemini;
 mod layout;
 mod menu;

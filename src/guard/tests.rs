@@ -180,3 +180,42 @@ fn raw_keys_go_to_a_recognised_agent_and_never_quit_it() {
     assert!(v.refusal.unwrap().contains("quits or interrupts"));
     assert!(keys_verdict("dev", &codex, None, &keys(&["Escape"])).deliverable);
 }
+
+#[test]
+fn an_agent_still_starting_is_refused_until_it_has_started() {
+    let idle = fixture("codex", "92-lab-120x40-01-idle");
+    let det = classify(&idle, None);
+    assert_eq!(det.state, State::Idle);
+    let starting = AgentStatus {
+        status: "starting".into(),
+        waiting_for: None,
+        source: "codex started 2.0 s ago; its footer does not name the model and folder yet".into(),
+    };
+    let v = verdict("rev", &det, Some("codex"), Some(&starting));
+    assert!(!v.deliverable);
+    assert!(v.refusal.unwrap().contains("still starting"));
+    assert!(v.hint.unwrap().contains("--when-ready"));
+    assert!(verdict("rev", &det, Some("codex"), None).deliverable);
+}
+
+#[test]
+fn codex_has_started_once_its_footer_names_the_model_and_folder() {
+    use crate::detect::codex_session_ready as ready;
+    // Just started: the composer without the model · cwd row (both sizes).
+    assert!(!ready(&fixture("codex", "92-lab-120x40-01-idle")));
+    assert!(!ready(&fixture("codex", "91-lab-80x24-01-idle")));
+    // Started: the row is there, with or without a thread title after the folder.
+    for name in [
+        "05-idle-empty-prompt-splash",
+        "07-idle-after-reply",
+        "91-lab-80x24-02-idle-draft",
+        "91-lab-80x24-04-idle-after-reply",
+        "13-busy-streaming-reply",
+    ] {
+        assert!(ready(&fixture("codex", name)), "{name}");
+    }
+    // A menu or a shell is not a started composer.
+    assert!(!ready(&fixture("codex", "09-approval-exec-command")));
+    assert!(!ready(&fixture("codex", "31-exited-to-shell-after-slash-quit")));
+    assert!(!ready(""));
+}

@@ -89,7 +89,7 @@ const RETRY_AFTER: Duration = Duration::from_millis(700);
 
 /// Press Enter once more, under the pane lock, only if the message still sits in the input box
 /// and nothing else (a menu) is open: a fresh look decides, not the one from before the lock.
-fn retry_enter(pane: &Pane, probe: &str) -> Result<bool> {
+pub(crate) fn retry_enter(pane: &Pane, probe: &str) -> Result<bool> {
     let _lock = pane.lock()?;
     let Ok(obs) = pane.observe() else {
         return Ok(false);
@@ -151,6 +151,15 @@ pub fn probe(typed: &str) -> String {
 
 fn despace(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether a user message the agent wrote to its transcript after byte `from` contains `probe`,
+/// and the offset to resume from when it does not (only whole lines are read).
+pub fn transcript_since(agent: Agent, path: &str, from: u64, probe: &str) -> (bool, u64) {
+    crate::transcript::user_messages_since(agent, std::path::Path::new(path), from)
+        .map_or((false, from), |(messages, next)| {
+            (messages.iter().any(|m| despace(m).contains(probe)), next)
+        })
 }
 
 /// Whether a user message the agent wrote to its transcript after byte `from` contains `probe`.

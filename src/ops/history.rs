@@ -4,7 +4,7 @@
 
 use super::Ctx;
 use crate::error::Result;
-use crate::store::log::{Message, Outcome, fold_outcomes, read_each, read_since, read_tail};
+use crate::store::log::{Message, Outcome, Step, fold_outcomes, read_each, read_since, read_tail};
 use crate::store::markers::ReadMarkers;
 use crate::store::registry::Registry;
 use crate::store::validate_role;
@@ -79,14 +79,16 @@ pub fn history_each(
         require_known_role(ctx, r)?;
     }
     // A message is shown at its outcome record; its write-ahead record waits in `pending` (only
-    // messages still being sent, a handful) and is shown at the end if no outcome ever came.
+    // messages still being sent or queued, a handful) and is shown at the end if no outcome ever
+    // came. Receipt-only records (`seen`, `flagged` after the delivery) are not shown again.
     let mut pending: Vec<Message> = Vec::new();
     let mut go_on = true;
     let skipped = read_each(&ctx.state.conversation(), |m: Message| {
-        if role.is_some_and(|r| m.from != r && m.to != r) {
+        if role.is_some_and(|r| m.from != r && m.to != r) || m.is_receipt_only() {
             return true;
         }
-        if m.outcome() == Outcome::Sending {
+        if matches!(m.outcome(), Outcome::Sending | Outcome::Queued) {
+            pending.retain(|p| p.id != m.id);
             pending.push(m);
             return true;
         }
@@ -133,7 +135,12 @@ pub fn inbox_with(ctx: &Ctx, p: &InboxParams) -> Result<HistoryReport> {
     let (mut messages, skipped) = if p.unread {
         let marker = ReadMarkers::load(&ctx.state)?.read.remove(&p.role);
         let (tail, _found) = match marker {
-            Some(id) => read_since(&path, |m: &Message| m.id == id)?,
+            // A queued message has later records (its delivery, expiry or drop) after messages
+            // that came meanwhile: the mark is its record at queueing time, so nothing that
+            // came after it is taken as read (its delivery shows up as news instead).
+            Some(id) => read_since(&path, |m: &Message| {
+                m.id == id && (m.outcome() == Outcome::Queued || !m.has_step(Step::Queued))
+            })?,
             None => read_since(&path, |_: &Message| false)?,
         };
         (fold_outcomes(tail.records), tail.skipped)
@@ -164,13 +171,13 @@ pub fn inbox_with(ctx: &Ctx, p: &InboxParams) -> Result<HistoryReport> {
     })
 }
 
-/// Each message is logged as a write-ahead record plus its outcome: read enough lines for
-/// `limit` messages (0 = all).
+/// Each message is logged as a write-ahead record plus its outcome, and (queued, receipts) a few
+/// more: read enough lines for `limit` messages (0 = all).
 fn records_for(limit: usize) -> usize {
     if limit == 0 {
         0
     } else {
-        limit.saturating_mul(2).saturating_add(1)
+        limit.saturating_mul(4).saturating_add(1)
     }
 }
 

@@ -10,6 +10,8 @@ pub mod hook;
 pub mod peek;
 pub mod peers;
 pub mod prompt;
+pub mod queue;
+pub mod receipts;
 pub mod register;
 pub mod respond;
 pub mod send;

@@ -13,7 +13,9 @@ use crate::error::{Result, SbError};
 use crate::native::{self, Plan, Via};
 use crate::pane::{Observation, Pane};
 use crate::poll::{Step, Waited, poll_until};
-use crate::store::log::{Message, Outcome, append_message_with, file_len};
+use crate::store::log::{
+    Message, Outcome, SeenBasis, Step as LogStep, append_message_with, file_len,
+};
 use crate::store::registry::Registry;
 use crate::store::validate_role;
 use crate::text::sanitize;
@@ -40,6 +42,10 @@ pub struct SendParams {
     pub when_ready: Option<Duration>,
     /// After submitting, wait up to this long to see the message taken as a user turn.
     pub confirm: Option<Duration>,
+    /// When the guard refuses, store the message as `queued` for `sb watch` to deliver.
+    pub queue: bool,
+    /// How long a queued message may wait (default `time::QUEUE_TTL`).
+    pub ttl: Option<Duration>,
     /// Typed (`paste`), over Claude Code's own socket (`native`), or native when possible
     /// (`auto`); see `crate::native`.
     pub via: Via,
@@ -57,7 +63,9 @@ impl SendParams {
             force: false,
             when_ready: None,
             confirm: None,
-            // sb's own notices (watch, down) keep typing through the guard.
+            queue: false,
+            ttl: None,
+            // sb's own notices (watch, down, receipts) keep typing through the guard.
             via: Via::Paste,
         }
     }
@@ -78,13 +86,20 @@ pub struct SendReport {
     /// The message was typed but its outcome record could not be written (e.g. a full disk):
     /// the logs show it as `sending`. Null normally.
     pub log_warning: Option<String>,
+    /// With `queue`: the message was not typed but queued (outcome `queued`); why, until when,
+    /// and whether a watcher runs to deliver it. Null when it was delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued: Option<super::queue::Queued>,
     /// Native delivery (`via: native`): the frame's id, the recipient's receipt; null for paste.
+    #[serde(default)]
     pub native: Option<crate::native::NativeReport>,
     /// Why native delivery was not used when `--via auto` pasted to Claude Code instead (no
     /// socket, an unverified version, or it failed: see `native_failed`).
+    #[serde(default)]
     pub native_skipped: Option<String>,
     /// Native delivery was tried and failed (refused, expired, the socket did not take it): the
     /// message was pasted through the guard instead.
+    #[serde(default)]
     pub native_failed: bool,
 }
 
@@ -107,8 +122,8 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
             "the message is empty (after removing control characters); nothing was sent".into(),
         ));
     }
-    let typed = if p.tag && !is_slash_command(&text) {
-        format!("[from:{from}] {text}")
+    let typed = if p.tag {
+        tagged(&from, &text)
     } else {
         text.clone()
     };
@@ -117,9 +132,16 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     let sender = (p.via != Via::Paste)
         .then(|| reg.get(&from).ok().map(|e| Pane::of(ctx, &from, e.clone())))
         .flatten();
-    let transcript_start = p
-        .confirm
-        .and(pane.entry.transcript_path.as_deref())
+    if p.queue && (p.force || p.when_ready.is_some() || !p.submit || !p.tag || p.settle_ms > 0) {
+        return Err(SbError::Usage(
+            "--queue delivers later as a plain send would: it does not combine with --force, --when-ready, --no-submit, --no-tag or --settle-ms".into(),
+        ));
+    }
+    // The transcript's length before the paste: the seen receipt (and --confirm) look after it.
+    let transcript_start = pane
+        .entry
+        .transcript_path
+        .as_deref()
         .map(|t| (t.to_string(), file_len(Path::new(t))));
     let mut msg = Message {
         id: new_id(),
@@ -131,10 +153,29 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         submitted: false,
         error: None,
         outcome: Some(Outcome::Sending),
+        receipts: vec![],
+        expires_at: None,
+        basis: None,
         via: None,
+    };
+    // With --queue the recipient's queue lock is held throughout: a message never overtakes
+    // one queued before it, and a watcher never delivers the queue meanwhile.
+    let queue_lock = if p.queue {
+        Some(super::queue::lock(ctx, &p.to)?)
+    } else {
+        None
+    };
+    let ahead = if p.queue {
+        super::queue::queued_for(ctx, &p.to)?.len()
+    } else {
+        0
     };
     // Write-ahead: nothing is typed unless this record is on disk in both logs.
     append_message_with(&ctx.state, &msg, true)?;
+    if ahead > 0 {
+        let reason = format!("{ahead} older queued message(s) to {} wait before it", p.to);
+        return queue_it(ctx, p, msg, &pane, reason, None, ahead);
+    }
     // Without --when-ready one try; with it, a refusal is tried again until the time is up. The
     // outcome is logged under the pane lock, so the logs list messages in delivery order.
     let mut last_refusal = None;
@@ -184,6 +225,10 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         native_failed,
     } = match seen {
         Ok(a) => a,
+        Err(SbError::Refused { reason, .. }) if p.queue => {
+            drop(lock);
+            return queue_it(ctx, p, msg, &pane, reason, None, 0);
+        }
         Err(e) => {
             let e = match (e, p.when_ready) {
                 (SbError::Refused { reason, .. }, Some(d)) => SbError::Timeout {
@@ -192,37 +237,35 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
                 },
                 (e, _) => e,
             };
+            if let SbError::Refused { reason, .. } = &e {
+                let ts = msg.ts.clone();
+                msg.push_step(LogStep::Refused, &ts, None, Some(reason));
+            }
             msg.error = Some(e.to_string());
             msg.outcome = Some(Outcome::Undelivered);
             append_message_with(&ctx.state, &msg, false)?;
             return Err(undelivered(e, &msg.id));
         }
     };
-    msg.delivered = true;
-    msg.submitted = submitted;
-    msg.via = Some(if native.is_some() { "native" } else { "paste" }.into());
-    if p.submit && !submitted {
-        msg.error =
-            Some("Enter was taken as a newline: the text sits in the peer's input box".into());
+    drop(queue_lock);
+    let typed_at = msg.ts.clone();
+    match &native {
+        Some((n, transcript)) => {
+            native::mark_delivered(&mut msg, n, transcript.as_ref(), &typed_at)
+        }
+        None => {
+            mark_delivered(
+                &mut msg,
+                p.submit,
+                submitted,
+                seen.as_ref(),
+                transcript_start.clone(),
+                &typed_at,
+            );
+            msg.via = Some("paste".into());
+        }
     }
-    msg.outcome = Some(Outcome::Delivered);
-    let held = native
-        .as_ref()
-        .is_some_and(|(n, _)| n.status == native::NativeStatus::Held);
-    if held {
-        msg.delivered = false;
-        msg.submitted = false;
-        msg.outcome = Some(Outcome::Held);
-        msg.error = Some(format!(
-            "held for a person's approval in {}'s session{}",
-            p.to,
-            native
-                .as_ref()
-                .and_then(|(n, _)| n.reason.as_deref())
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default()
-        ));
-    }
+    let held = msg.outcome() == Outcome::Held;
     // The text is in the peer's pane now: a failure to log the outcome must not look like a
     // failed send (a caller would send it again). The write-ahead record already names it.
     let log_warning = append_message_with(&ctx.state, &msg, false)
@@ -246,6 +289,7 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         message: msg,
         confirmation: None,
         log_warning,
+        queued: None,
         native: native.as_ref().map(|(n, _)| n.clone()),
         native_skipped,
         native_failed,
@@ -272,6 +316,85 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     Ok(report)
 }
 
+/// The outcome record of a typed message: `delivered`, its `typed` (and `submitted`) steps, and
+/// what its `seen` receipt will be checked against.
+pub(crate) fn mark_delivered(
+    msg: &mut Message,
+    submit: bool,
+    submitted: bool,
+    seen: Option<&Observation>,
+    transcript_start: Option<(String, u64)>,
+    ts: &str,
+) {
+    msg.delivered = true;
+    msg.submitted = submitted;
+    if submit && !submitted {
+        msg.error =
+            Some("Enter was taken as a newline: the text sits in the peer's input box".into());
+    }
+    msg.outcome = Some(Outcome::Delivered);
+    msg.push_step(LogStep::Typed, ts, None, None);
+    if submitted {
+        msg.push_step(LogStep::Submitted, ts, None, None);
+    }
+    let probe = super::confirm::probe(&msg.text);
+    msg.basis = Some(SeenBasis {
+        agent: seen.map_or(Agent::Unknown, |o| o.detection.agent),
+        offset: transcript_start.as_ref().map_or(0, |(_, n)| *n),
+        transcript: transcript_start.map(|(t, _)| t),
+        visible: seen.map_or(0, |o| super::confirm::count_visible(&o.screen, &probe)),
+        busy: seen.is_some_and(|o| o.detection.state == State::Busy),
+    });
+}
+
+/// Store a refused message as `queued` (the recipient's queue lock is held): the outcome record
+/// with its `queued` step, the reason and the expiry; the report says whether a watcher runs.
+fn queue_it(
+    ctx: &Ctx,
+    p: &SendParams,
+    mut msg: Message,
+    pane: &Pane,
+    reason: String,
+    peer_state: Option<State>,
+    ahead: usize,
+) -> Result<SendReport> {
+    let ttl = p
+        .ttl
+        .unwrap_or_else(|| super::time::default(super::time::QUEUE_TTL));
+    let now = std::time::SystemTime::now();
+    let ts = crate::clock::format_rfc3339(now);
+    let expires_at = crate::clock::format_rfc3339(now + ttl);
+    msg.ts = ts.clone();
+    msg.outcome = Some(Outcome::Queued);
+    msg.expires_at = Some(expires_at.clone());
+    msg.push_step(LogStep::Queued, &ts, None, Some(&reason));
+    append_message_with(&ctx.state, &msg, true)?;
+    let watcher_running = super::queue::watcher_running(ctx);
+    let warning = (!watcher_running).then(|| {
+        format!(
+            "no sb watch is running for this state directory: nothing will deliver this message until `sb watch` runs (it expires at {expires_at})"
+        )
+    });
+    Ok(SendReport {
+        pane: pane.id().to_string(),
+        bytes: 0,
+        peer_state,
+        message: msg,
+        confirmation: None,
+        log_warning: None,
+        queued: Some(super::queue::Queued {
+            reason,
+            expires_at,
+            ahead,
+            watcher_running,
+            warning,
+        }),
+        native: None,
+        native_skipped: None,
+        native_failed: false,
+    })
+}
+
 /// What one try did: what was seen (nothing when --force could not read the pane), whether the
 /// message was submitted, native delivery's report, and why native was not used.
 struct Attempt {
@@ -294,6 +417,17 @@ fn attempt(
     sender: Option<&Pane>,
     native_gave_up: &std::cell::RefCell<Option<String>>,
 ) -> Result<Attempt> {
+    if p.via == Via::Paste {
+        let seen = look(pane, p.force)?;
+        let submitted = type_in(pane, seen.as_ref(), typed, p.submit, p.settle_ms)?;
+        return Ok(Attempt {
+            seen,
+            submitted,
+            native: None,
+            native_skipped: None,
+            native_failed: false,
+        });
+    }
     let mut seen = match pane.observe() {
         Ok(obs) => Some(obs),
         // --force types without a reading; the paste itself re-checks the pane.
@@ -319,7 +453,6 @@ fn attempt(
         native_skipped = Some(why);
         native_failed = true;
     } else if let Some(obs) = &seen
-        && p.via != Via::Paste
         && typed_only.is_none()
     {
         match native::try_deliver(pane, obs, p.via, from, sender, text) {
@@ -337,13 +470,11 @@ fn attempt(
             Plan::Paste { why, tried } => {
                 if tried {
                     *native_gave_up.borrow_mut() = why.clone();
-                }
-                native_skipped = why;
-                native_failed = tried;
-                if tried {
                     // A second later: the guard decides on a fresh reading.
                     seen = Some(pane.observe()?);
                 }
+                native_skipped = why;
+                native_failed = tried;
             }
         }
     }
@@ -359,10 +490,7 @@ fn attempt(
             hint: obs.verdict.hint.clone().unwrap_or_default(),
         });
     }
-    let profile = agents::profile(seen.as_ref().map_or(Agent::Unknown, |o| o.detection.agent));
-    let pause = p.settle_ms.max(profile.submit_pause_ms);
-    pane.paste(typed, p.submit, pause)?;
-    let submitted = p.submit && (!profile.check_submit || check_submitted(pane, typed)?);
+    let submitted = type_in(pane, seen.as_ref(), typed, p.submit, p.settle_ms)?;
     Ok(Attempt {
         seen,
         submitted,
@@ -370,6 +498,49 @@ fn attempt(
         native_skipped,
         native_failed,
     })
+}
+
+/// Read the pane and ask the guard (under the pane lock): a refusal is `Refused`. With `force`
+/// the verdict is ignored, and an unreadable pane gives no reading.
+pub(crate) fn look(pane: &Pane, force: bool) -> Result<Option<Observation>> {
+    match pane.observe() {
+        Ok(obs) => {
+            if let (false, Some(reason)) = (force, &obs.verdict.refusal) {
+                return Err(SbError::Refused {
+                    reason: reason.clone(),
+                    hint: obs.verdict.hint.clone().unwrap_or_default(),
+                });
+            }
+            Ok(Some(obs))
+        }
+        // --force types without a reading; the paste itself re-checks the pane.
+        Err(_) if force => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Paste `typed` and submit it as the agent's profile says (under the pane lock, after
+/// [`look`]); whether it was submitted.
+pub(crate) fn type_in(
+    pane: &Pane,
+    seen: Option<&Observation>,
+    typed: &str,
+    submit: bool,
+    settle_ms: u64,
+) -> Result<bool> {
+    let profile = agents::profile(seen.map_or(Agent::Unknown, |o| o.detection.agent));
+    let pause = settle_ms.max(profile.submit_pause_ms);
+    pane.paste(typed, submit, pause)?;
+    Ok(submit && (!profile.check_submit || check_submitted(pane, typed)?))
+}
+
+/// The text typed for `text` from `from`: tagged `[from:ROLE] ` unless it is a slash command.
+pub(crate) fn tagged(from: &str, text: &str) -> String {
+    if is_slash_command(text) {
+        text.to_string()
+    } else {
+        format!("[from:{from}] {text}")
+    }
 }
 
 /// For an agent that may take Enter as a newline (Gemini under load): look again, and if the

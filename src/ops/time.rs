@@ -15,6 +15,10 @@ pub const CONFIRM: &str = "30s";
 /// `sb watch --interval`, `--stall-after`.
 pub const WATCH_INTERVAL: &str = "1s";
 pub const STALL_AFTER: &str = "15m";
+/// `send --queue --ttl` / MCP `ttl_s`: how long a queued message may wait.
+pub const QUEUE_TTL: &str = "1h";
+/// `sb watch --flag-unseen`: a message typed but not seen taken after this long is flagged.
+pub const FLAG_UNSEEN: &str = "5m";
 
 /// The longest duration accepted anywhere (about 31 years): beyond it is a mistake.
 const MAX_SECS: f64 = 1e9;
@@ -78,6 +82,8 @@ mod tests {
             CONFIRM,
             WATCH_INTERVAL,
             STALL_AFTER,
+            QUEUE_TTL,
+            FLAG_UNSEEN,
         ] {
             assert!(parse_duration(d).is_ok_and(|d| !d.is_zero()), "{d}");
         }

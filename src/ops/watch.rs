@@ -36,6 +36,9 @@ pub struct Event {
     /// For `notice_failed`: why the notice could not be delivered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// For `queue_delivered`, `queue_expired`, `seen` and `flagged`: the message's id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// What an event reports.
@@ -53,6 +56,14 @@ pub enum EventKind {
     /// A notice could not be delivered (the notify role's pane is gone, a log failed): it is
     /// dropped, and said once.
     NoticeFailed,
+    /// A queued message was delivered to `role` (`message` names it).
+    QueueDelivered,
+    /// A queued message to `role` outlived its TTL; `notify` names the sender told so.
+    QueueExpired,
+    /// A message to `role` was seen taken as a user turn (`detail`: transcript or screen).
+    Seen,
+    /// A message to `role` was not seen taken in time; `notify` names the sender told so.
+    Flagged,
 }
 
 impl EventKind {
@@ -63,6 +74,10 @@ impl EventKind {
             EventKind::Gone => "gone",
             EventKind::Notified => "notified",
             EventKind::NoticeFailed => "notice_failed",
+            EventKind::QueueDelivered => "queue_delivered",
+            EventKind::QueueExpired => "queue_expired",
+            EventKind::Seen => "seen",
+            EventKind::Flagged => "flagged",
         }
     }
 }
@@ -151,6 +166,7 @@ impl Watcher {
             fingerprint: None,
             notify: None,
             error: None,
+            message: None,
         })
     }
 }
@@ -174,6 +190,7 @@ fn event(
         fingerprint,
         notify: None,
         error: None,
+        message: None,
     }
 }
 
@@ -220,6 +237,9 @@ pub struct WatchParams {
     pub stall_after: Option<Duration>,
     /// Stop after this many rounds (tests); None = forever.
     pub rounds: Option<u64>,
+    /// Flag a message typed but not seen taken after this long, once, to its sender (None:
+    /// never).
+    pub flag_unseen: Option<Duration>,
 }
 
 /// A notice waiting for the notify role to be able to take it.
@@ -245,6 +265,10 @@ pub fn validate(ctx: &Ctx, p: &WatchParams) -> Result<()> {
 pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> bool) -> Result<()> {
     validate(ctx, p)?;
     ctx.state.ensure()?;
+    // Held for the loop's lifetime: `send --queue` sees that a watcher will deliver.
+    let _presence = super::queue::announce_watcher(ctx)?;
+    let mut receipts = super::receipts::Receipts::new(p.flag_unseen);
+    let mut queues = super::queue::Deliverer::default();
     let mut w = Watcher {
         stall_after: p.stall_after,
         ..Watcher::default()
@@ -305,6 +329,12 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
                 }
             }
         }
+        // Queued messages for every role that can take them now; receipts of typed messages.
+        for e in queue_and_receipt_events(ctx, &reg, &mut queues, &mut receipts) {
+            if !emit(ctx, &e, &mut on_event)? {
+                return Ok(());
+            }
+        }
         round += 1;
         if p.rounds.is_some_and(|n| round >= n) {
             return Ok(());
@@ -358,6 +388,50 @@ fn deliver_notices(ctx: &Ctx, to: &str, pending: &mut BTreeMap<String, Pending>)
     events
 }
 
+/// One round of the delivery queue and the receipts, as watch events.
+fn queue_and_receipt_events(
+    ctx: &Ctx,
+    reg: &Registry,
+    queues: &mut super::queue::Deliverer,
+    receipts: &mut super::receipts::Receipts,
+) -> Vec<Event> {
+    use super::queue::QueueEvent;
+    use super::receipts::ReceiptEvent;
+    let event = |role: &str, kind, message: Option<String>, notify, detail, error| {
+        let mut e = notice_event(role, "", kind, None);
+        e.notify = notify;
+        e.detail = detail;
+        e.error = error;
+        e.message = message;
+        e
+    };
+    let mut events = Vec::new();
+    for q in queues.round(ctx, reg) {
+        events.push(match q {
+            QueueEvent::Delivered { to, id } => {
+                event(&to, EventKind::QueueDelivered, Some(id), None, None, None)
+            }
+            QueueEvent::Expired { to, id, bounced } => {
+                event(&to, EventKind::QueueExpired, Some(id), bounced, None, None)
+            }
+            QueueEvent::Failed { to, error } => {
+                event(&to, EventKind::NoticeFailed, None, None, None, Some(error))
+            }
+        });
+    }
+    for r in receipts.advance(ctx, reg) {
+        events.push(match r {
+            ReceiptEvent::Seen { to, id, via } => {
+                event(&to, EventKind::Seen, Some(id), None, Some(via), None)
+            }
+            ReceiptEvent::Flagged { to, id, told } => {
+                event(&to, EventKind::Flagged, Some(id), told, None, None)
+            }
+        });
+    }
+    events
+}
+
 /// Append one event to `events.jsonl` and hand it to the caller; false = stop.
 fn emit(ctx: &Ctx, e: &Event, on_event: &mut impl FnMut(&Event) -> bool) -> Result<bool> {
     append_record(&ctx.state.events(), e)?;
@@ -382,6 +456,7 @@ fn notice_event(
         fingerprint: None,
         notify: Some(notify.into()),
         error: error.map(ToString::to_string),
+        message: None,
     }
 }
 

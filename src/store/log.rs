@@ -33,10 +33,76 @@ pub struct Message {
     /// Absent in logs written before write-ahead records (read as delivered/undelivered).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
+    /// The steps the message went through, oldest first, each with its time (`queued`, `typed`,
+    /// `submitted`, `seen`, or `refused` / `expired` / `flagged` / `dropped`). Every record
+    /// carries the whole list so far, so the last record holds all of it. Absent in older logs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub receipts: Vec<Receipt>,
+    /// A queued message: not delivered after this time (RFC 3339 UTC), but expired.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// A delivered message: what its `seen` receipt is checked against (taken before typing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basis: Option<SeenBasis>,
     /// How it went: `paste` (typed into the pane) or `native` (over Claude Code's own socket,
-    /// `crate::native`). Absent in write-ahead records and in logs written before it existed.
+    /// `crate::native`). Absent in write-ahead and queued records and in older logs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub via: Option<String>,
+}
+
+/// One step of a message's way to its recipient.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Receipt {
+    pub step: Step,
+    /// RFC 3339 UTC with milliseconds.
+    pub ts: String,
+    /// For `seen`: `transcript` or `screen`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
+    /// Why (`queued`, `refused`, `expired`, `flagged`: the reason in words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A receipt step (docs/ARCHITECTURE.md, "Receipts").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Refused by the guard and stored for `sb watch` to deliver (`send --queue`).
+    Queued,
+    /// Pasted into the recipient's pane.
+    Typed,
+    /// Enter was pressed after the paste.
+    Submitted,
+    /// Seen taken as a user turn (in the recipient's transcript, or on its screen).
+    Seen,
+    /// Typed but not seen within `sb watch --flag-unseen`; the sender was told, once.
+    Flagged,
+    /// Refused by the guard (not queued): not typed.
+    Refused,
+    /// Queued longer than its TTL: never typed; the sender was told, once.
+    Expired,
+    /// Removed from the queue with `sb queue drop`: never typed.
+    Dropped,
+}
+
+/// What the `seen` receipt of a delivered message compares against, read before typing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SeenBasis {
+    /// The agent seen on the recipient's screen (how its transcript is read).
+    pub agent: crate::detect::Agent,
+    /// The recipient's transcript, when a hook recorded one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<String>,
+    /// The transcript's length before the paste: only user turns after it count.
+    #[serde(default)]
+    pub offset: u64,
+    /// How often the message's probe was on screen before the paste.
+    #[serde(default)]
+    pub visible: usize,
+    /// The recipient was busy before the paste (a busy screen may only have queued it).
+    #[serde(default)]
+    pub busy: bool,
 }
 
 /// A message's state in the logs.
@@ -49,6 +115,12 @@ pub enum Outcome {
     Delivered,
     /// Not typed: refused by the guard, timed out, interrupted, or the pane was gone.
     Undelivered,
+    /// Refused by the guard and stored: `sb watch` delivers it when the peer can take it.
+    Queued,
+    /// Queued longer than its TTL: never typed.
+    Expired,
+    /// Removed from the queue (`sb queue drop`): never typed.
+    Dropped,
     /// Sent over Claude Code's socket (`via: native`) and held there for a person's yes/no
     /// (the recipient's `crossSessionInbound` setting): not yet seen by its model.
     Held,
@@ -63,26 +135,93 @@ impl Message {
             Outcome::Undelivered
         })
     }
+
+    /// A record that only adds a receipt step (`seen`, `flagged`) to a delivered message: it
+    /// updates the message in place and does not move it in the log's order.
+    pub fn is_receipt_only(&self) -> bool {
+        self.outcome() == Outcome::Delivered
+            && self
+                .receipts
+                .last()
+                .is_some_and(|r| matches!(r.step, Step::Seen | Step::Flagged))
+    }
+
+    /// Whether a receipt with this step is recorded.
+    pub fn has_step(&self, step: Step) -> bool {
+        self.receipts.iter().any(|r| r.step == step)
+    }
+
+    /// Add a step at `ts`.
+    pub fn push_step(&mut self, step: Step, ts: &str, via: Option<&str>, note: Option<&str>) {
+        self.receipts.push(Receipt {
+            step,
+            ts: ts.to_string(),
+            via: via.map(str::to_string),
+            note: note.map(str::to_string),
+        });
+    }
 }
 
 /// Collapse the records of each message into one: its last record, at the place of its last
-/// (outcomes are written under the pane lock, so this is delivery order). A message left at
-/// `sending` keeps that outcome (unknown: sb stopped before logging it).
+/// record that is not receipt-only (outcomes are written under the pane lock, so this is
+/// delivery order; a later `seen` or `flagged` step updates the message where it stands). A
+/// message left at `sending` keeps that outcome (unknown: sb stopped before logging it).
 pub fn fold_outcomes(records: Vec<Message>) -> Vec<Message> {
-    let mut last: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    use std::collections::HashMap;
+    let mut last: HashMap<String, usize> = HashMap::new();
+    let mut place: HashMap<String, usize> = HashMap::new();
     for (i, m) in records.iter().enumerate() {
-        last.insert(m.id.as_str(), i);
+        last.insert(m.id.clone(), i);
+        if !m.is_receipt_only() || !place.contains_key(&m.id) {
+            place.insert(m.id.clone(), i);
+        }
     }
-    let keep: Vec<bool> = records
-        .iter()
-        .enumerate()
-        .map(|(i, m)| last.get(m.id.as_str()) == Some(&i))
+    let mut slots: Vec<Option<Message>> = vec![None; records.len()];
+    let mut latest: HashMap<String, Message> = HashMap::new();
+    for (i, m) in records.into_iter().enumerate() {
+        if last.get(&m.id) == Some(&i) {
+            latest.insert(m.id.clone(), m);
+        }
+    }
+    for (id, m) in latest {
+        if let Some(&p) = place.get(&id) {
+            slots[p] = Some(m);
+        }
+    }
+    slots.into_iter().flatten().collect()
+}
+
+/// Append a receipt-only record (a `seen` or `flagged` step) to the conversation log. Mailboxes
+/// are not touched: a mailbox lists what reached its role, and its read marker must not move.
+pub fn append_receipt(dir: &StateDir, msg: &Message) -> Result<()> {
+    dir.ensure()?;
+    append_record(&dir.conversation(), msg)
+}
+
+/// The records appended to a log after byte `offset`, oldest first, and the offset after the
+/// last whole line read (where the next read starts). A file shorter than `offset` (replaced)
+/// is read from the start; unreadable lines are passed over.
+pub fn read_from<T: DeserializeOwned>(path: &Path, offset: u64) -> Result<(Vec<T>, u64)> {
+    let Some(file) = open_read(path)? else {
+        return Ok((vec![], 0));
+    };
+    let len = file.metadata().map_err(|e| io_err("read", path, e))?.len();
+    let offset = if len < offset { 0 } else { offset };
+    if len == offset {
+        return Ok((vec![], offset));
+    }
+    let n = usize::try_from(len - offset)
+        .map_err(|_| io_err("read", path, std::io::ErrorKind::FileTooLarge.into()))?;
+    let mut buf = vec![0u8; n];
+    file.read_exact_at(&mut buf, offset)
+        .map_err(|e| io_err("read", path, e))?;
+    let whole = buf.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+    let records = buf[..whole]
+        .split(|b| *b == b'\n')
+        .filter(|l| !l.iter().all(u8::is_ascii_whitespace))
+        .filter_map(|l| serde_json::from_slice(l).ok())
         .collect();
-    records
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(m, k)| k.then_some(m))
-        .collect()
+    Ok((records, offset + whole as u64))
 }
 
 /// Append `msg` to the conversation and the recipient's mailbox. The conversation lock is held
@@ -389,6 +528,9 @@ mod tests {
             submitted: true,
             error: None,
             outcome: None,
+            receipts: vec![],
+            expires_at: None,
+            basis: None,
             via: None,
         }
     }
@@ -412,6 +554,70 @@ mod tests {
         let mut undelivered = msg(3, "dev");
         undelivered.delivered = false;
         assert_eq!(undelivered.outcome(), Outcome::Undelivered);
+    }
+
+    #[test]
+    fn receipt_steps_update_a_message_in_place_and_a_delivery_moves_it() {
+        let ts = "2026-11-26T10:00:01.000Z";
+        let mut a = msg(1, "dev");
+        a.outcome = Some(Outcome::Delivered);
+        a.push_step(Step::Typed, ts, None, None);
+        a.push_step(Step::Submitted, ts, None, None);
+        let b = {
+            let mut b = msg(2, "dev");
+            b.outcome = Some(Outcome::Delivered);
+            b
+        };
+        let mut a_seen = a.clone();
+        a_seen.push_step(Step::Seen, ts, Some("transcript"), None);
+        assert!(a_seen.is_receipt_only() && !a.is_receipt_only());
+        // A queued message delivered later moves to its delivery.
+        let mut q = msg(3, "dev");
+        q.outcome = Some(Outcome::Queued);
+        q.delivered = false;
+        q.push_step(Step::Queued, ts, None, Some("a menu is open"));
+        let mut q_done = q.clone();
+        q_done.outcome = Some(Outcome::Delivered);
+        q_done.delivered = true;
+        q_done.push_step(Step::Typed, ts, None, None);
+        let folded = fold_outcomes(vec![
+            a.clone(),
+            q.clone(),
+            b.clone(),
+            a_seen.clone(),
+            q_done.clone(),
+        ]);
+        assert_eq!(folded, vec![a_seen, b, q_done]);
+        // Old readers' records (no receipts) are never receipt-only.
+        assert!(!msg(4, "dev").is_receipt_only());
+        // A record from an older sb (no receipts, no outcome) still reads.
+        let old: Message = serde_json::from_str(
+            r#"{"id":"1","ts":"t","from":"a","to":"b","text":"x","delivered":true,"submitted":true,"error":null}"#,
+        )
+        .unwrap();
+        assert!(old.receipts.is_empty() && old.outcome() == Outcome::Delivered);
+    }
+
+    #[test]
+    fn read_from_returns_whole_new_lines_and_where_to_resume() {
+        let dir = tempfile::tempdir().unwrap();
+        let st = StateDir::at(dir.path());
+        append_message_with(&st, &msg(1, "x"), false).unwrap();
+        let path = st.conversation();
+        let (r, at) = read_from::<Message>(&path, 0).unwrap();
+        assert_eq!((r.len(), at), (1, file_len(&path)));
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(b"{\"id\":\"torn").unwrap();
+        let (r, at2) = read_from::<Message>(&path, at).unwrap();
+        assert!(
+            r.is_empty() && at2 == at,
+            "a line still being written waits"
+        );
+        // A replaced (shorter) file is read from the start.
+        std::fs::write(&path, b"").unwrap();
+        append_message_with(&st, &msg(2, "x"), false).unwrap();
+        let (r, _) = read_from::<Message>(&path, at2 + 10_000).unwrap();
+        assert_eq!(r[0].id, "00000002");
     }
 
     #[test]

@@ -20,6 +20,58 @@ pub struct Message {
     /// `paste` or `native`; absent on write-ahead records.
     #[serde(default)]
     pub via: Option<String>,
+    #[serde(default)]
+    pub receipts: Vec<Receipt>,
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    #[serde(default)]
+    pub basis: Option<Basis>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Receipt {
+    pub step: String,
+    pub ts: String,
+    #[serde(default)]
+    pub via: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct Basis {
+    pub agent: String,
+    #[serde(default)]
+    pub transcript: Option<String>,
+    pub offset: u64,
+    pub visible: usize,
+    pub busy: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct QueueEntry {
+    id: String,
+    from: String,
+    to: String,
+    queued_at: String,
+    age_s: u64,
+    expires_at: Option<String>,
+    expires_in_s: Option<u64>,
+    reason: Option<String>,
+    text: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Queue {
+    queued: Vec<QueueEntry>,
+    watcher_running: bool,
 }
 
 #[derive(Deserialize)]
@@ -81,10 +133,19 @@ struct Send {
     peer_state: Option<String>,
     confirmation: Option<serde_json::Value>,
     log_warning: Option<String>,
-    via: String,
+    #[serde(default)]
+    via: Option<String>,
     native: Option<serde_json::Value>,
     native_skipped: Option<String>,
     native_failed: bool,
+    #[serde(default)]
+    receipts: Vec<Receipt>,
+    #[serde(default)]
+    basis: Option<Basis>,
+    #[serde(default)]
+    expires_at: Option<String>,
+    #[serde(default)]
+    queued: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -187,6 +248,8 @@ fn every_command_emits_strict_json() {
     assert_eq!(l.prompts.len(), 1);
     let p: Prompt = json(&env, &["prompt", "rm", "dev"]);
     assert_eq!(p.role, "dev");
+    let q: Queue = json(&env, &["queue"]);
+    assert!(q.queued.is_empty() && !q.watcher_running);
     let u: Unregister = json(&env, &["unregister", "dev"]);
     assert_eq!(u.pane, a.pane);
 }

@@ -438,10 +438,12 @@ fn claude_roles_get_the_wiring_checked_and_exit_with_slash_exit() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let r = json(&out);
     assert_eq!(r["roles"][0]["status"], "ready", "{r}");
-    assert_eq!(r["wiring"]["missing"], true);
-    assert_eq!(r["wiring"]["applied"], false);
-    assert_eq!(r["wiring"]["setup"]["hook"]["action"], "added");
-    assert_eq!(r["wiring"]["setup"]["dry_run"], true);
+    assert_eq!(r["wiring"].as_array().unwrap().len(), 1, "{r}");
+    assert_eq!(r["wiring"][0]["agent"], "claude");
+    assert_eq!(r["wiring"][0]["missing"], true);
+    assert_eq!(r["wiring"][0]["applied"], false);
+    assert_eq!(r["wiring"][0]["setup"]["hook"]["action"], "added");
+    assert_eq!(r["wiring"][0]["setup"]["dry_run"], true);
     assert!(!settings.exists(), "nothing changed without --setup");
     // the words say what `sb setup` would add
     let out = env
@@ -466,7 +468,7 @@ fn claude_roles_get_the_wiring_checked_and_exit_with_slash_exit() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(json(&out)["wiring"]["applied"], true);
+    assert_eq!(json(&out)["wiring"][0]["applied"], true);
     let s = std::fs::read_to_string(&settings).unwrap();
     assert!(s.contains("hook session-start"), "{s}");
     let mcp = std::fs::read_to_string(env.dir.path().join("claude-mcp.log")).unwrap();
@@ -650,4 +652,128 @@ fn a_program_sb_cannot_read_is_started_and_one_that_exits_is_reported() {
     assert_eq!(r["roles"][0]["status"], "already_up");
     assert_eq!(r["roles"][1]["status"], "exited");
     assert_eq!(session_panes(&env, "odd").len(), 2);
+}
+
+/// Stand-in `codex` and `gemini` on PATH: the fake agent drawing `<dir>/<name>.screen`.
+fn fake_agents(env: &TestEnv, names: &[&str]) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = env.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    for name in names {
+        let dir = env.dir.path();
+        let script = format!(
+            "#!/bin/sh\nexec {SB} agent --screen {d}/{name}.screen --record {d}/{name}.rec\n",
+            d = dir.display()
+        );
+        let path = bin.join(name);
+        std::fs::write(&path, script).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    bin
+}
+
+fn agent_screen(agent: &str, name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/screens")
+            .join(agent)
+            .join(format!("{name}.txt")),
+    )
+    .unwrap()
+}
+
+#[test]
+fn codex_and_gemini_roles_are_ready_once_started_and_their_wiring_is_checked() {
+    let env = TestEnv::new();
+    let bin = fake_agents(&env, &["codex", "gemini"]);
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    // Codex draws its composer before its session has started (no model · folder footer).
+    let codex_screen = env.dir.path().join("codex.screen");
+    std::fs::write(&codex_screen, agent_screen("codex", "92-lab-120x40-01-idle")).unwrap();
+    std::fs::write(
+        env.dir.path().join("gemini.screen"),
+        agent_screen("gemini", "06-idle-after-reply"),
+    )
+    .unwrap();
+    let dir = project(
+        &env,
+        "mixed",
+        "[[role]]\nname = \"rev\"\nagent = \"codex\"\nbriefing = \"You review.\"\n\n\
+         [[role]]\nname = \"second\"\nagent = \"gemini\"\nbriefing = \"You give a second opinion.\"\n",
+    );
+    let footer = {
+        let file = codex_screen.clone();
+        let started = agent_screen("codex", "05-idle-empty-prompt-splash");
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_secs(3));
+            let tmp = file.with_extension("tmp");
+            std::fs::write(&tmp, started).unwrap();
+            std::fs::rename(&tmp, &file).unwrap();
+        })
+    };
+    let t = std::time::Instant::now();
+    let out = env
+        .sb()
+        .current_dir(&dir)
+        .env("PATH", &path)
+        .env("CODEX_HOME", env.home.join(".codex"))
+        .args(["up", "--json", "--timeout", "30s"])
+        .output()
+        .unwrap();
+    footer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let r = json(&out);
+    let status = |role: &str| {
+        r["roles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["role"] == role)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(status("rev")["status"], "ready", "{r}");
+    assert_eq!(status("second")["status"], "ready", "{r}");
+    assert!(
+        t.elapsed() >= Duration::from_millis(2900),
+        "ready only once the codex footer showed ({:?})",
+        t.elapsed()
+    );
+    // One wiring entry per agent, checked and not changed without --setup.
+    let agents: Vec<&str> = r["wiring"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["agent"].as_str().unwrap())
+        .collect();
+    assert_eq!(agents, ["codex", "gemini"], "{r}");
+    for w in r["wiring"].as_array().unwrap() {
+        assert_eq!(w["missing"], true, "{w}");
+        assert_eq!(w["applied"], false, "{w}");
+        assert_eq!(w["setup"]["dry_run"], true, "{w}");
+    }
+    assert!(!env.home.join(".codex/hooks.json").exists());
+    assert!(!env.home.join(".gemini/settings.json").exists());
+    // --setup wires both (the roles are already up and are left alone), and says that Codex
+    // asks to trust its new hook once.
+    let out = env
+        .sb()
+        .current_dir(&dir)
+        .env("PATH", &path)
+        .env("CODEX_HOME", env.home.join(".codex"))
+        .args(["up", "--setup"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Codex wiring:"), "{text}");
+    assert!(text.contains("Gemini CLI wiring:"), "{text}");
+    let hooks = std::fs::read_to_string(env.home.join(".codex/hooks.json")).unwrap();
+    assert!(hooks.contains("hook session-start"), "{hooks}");
+    let gem = std::fs::read_to_string(env.home.join(".gemini/settings.json")).unwrap();
+    assert!(gem.contains("hook before-agent"), "{gem}");
+    assert!(text.to_lowercase().contains("trust"), "{text}");
+    // The briefings are saved for the hooks to hand out.
+    let prompts = env.read("prompts.json");
+    assert!(prompts.contains("You review.") && prompts.contains("second opinion"));
 }

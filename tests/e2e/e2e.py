@@ -621,6 +621,133 @@ def f_watch(s):
     check(any(ev.get("kind") == "notified" and ev.get("role") == "alice" for ev in events), "no notified event")
     return "one notice, %d events logged" % len(events)
 
+# --- q. the delivery queue and receipts (issue #18) ---------------------------------------------
+
+def mcp_call(s, tool, args, timeout=60):
+    """One MCP tool call through `sb mcp`, as a manager session's client would make it: the
+    handshake, then tools/call. Returns the result object (structuredContent, isError)."""
+    e = dict(s.env.base_env, SESSION_BRIDGE_DIR=s.state, SB_TMUX_SOCKET=s.env.sock,
+             HOME=os.path.join(s.env.dir, "sbhome"))
+    reqs = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+         "params": {"protocolVersion": "2025-06-18", "capabilities": {},
+                    "clientInfo": {"name": "e2e-manager", "version": "1"}}},
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": tool, "arguments": args}},
+    ]
+    p = subprocess.Popen([s.sb_path, "--socket", s.env.sock, "mcp"], env=e, stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        p.stdin.write((json.dumps(reqs[0]) + "\n").encode())
+        p.stdin.flush()
+        p.stdout.readline()  # the initialize result
+        for r in reqs[1:]:
+            p.stdin.write((json.dumps(r) + "\n").encode())
+        p.stdin.flush()
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            line = p.stdout.readline()
+            if not line:
+                break
+            msg = json.loads(line)
+            if msg.get("id") == 2:
+                return msg.get("result") or {}
+        raise Fail("no tools/call answer from sb mcp: %s" % p.stderr.read().decode()[:500])
+    finally:
+        try:
+            p.stdin.close()
+        except OSError:
+            pass
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def q_queue_behind_prompt(s):
+    """A manager's MCP `send` with queue: true to a peer whose Bash permission prompt is open: the
+    message is queued, nothing is typed into the prompt; after `sb respond` approves, `sb watch`
+    delivers it, it arrives once, and its receipt reaches `seen` (by the peer's transcript)."""
+    settings = {"permissions": {"defaultMode": "default"}}
+    cl = s.start("qpeer", "qp", settings=settings, gated=True)
+    e = dict(s.env.base_env, **cl.penv)
+    e["PATH"] = os.path.dirname(cl.exe) + os.pathsep + e.get("PATH", "")
+    r = subprocess.run([s.sb_path, "--json", "setup"], env=e, capture_output=True, text=True, timeout=120)
+    check(r.returncode == 0, "sb setup exited %d: %s" % (r.returncode, r.stderr.strip()[:500]))
+    s.register("qp", cl)
+    s.sb_ok("prompt", "set", "qp", "You are qp; keep answers short.")  # the hook records only with one
+    cl.release()
+    cl.wait_ready(60)
+    # the SessionStart hook records the transcript on the role
+    h.wait_until(lambda: (json.load(open(os.path.join(s.state, "registry.json")))["roles"]["qp"]
+                          .get("transcript_path")), 30, 0.3, "the hook recording qp's transcript")
+    env = dict(s.env.base_env, SESSION_BRIDGE_DIR=s.state, SB_TMUX_SOCKET=s.env.sock, NO_COLOR="1",
+               HOME=os.path.join(s.env.dir, "sbhome"))
+    w = subprocess.Popen([s.sb_path, "--socket", s.env.sock, "watch", "--interval", "300ms", "--jsonl"],
+                         env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        marker = os.path.join(s.env.dir, "q1-marker")
+        s.sb_ok("send", "qp", "--from", "tester", "run it SB_BASH: touch %s" % marker)
+        cl.wait_screen(lambda x: "Do you want to proceed?" in x, 20, "Bash prompt")
+        s.wait_state("qp", ["waiting_select"], 10)
+        mark = s.env.standin.mark()
+        res = mcp_call(s, "send", {"to": "qp", "from": "lead", "text": "queued for you MARK-q1", "queue": True})
+        sc = res.get("structuredContent") or {}
+        check(not res.get("isError"), "MCP send failed: %s" % json.dumps(res)[:600])
+        check(sc.get("outcome") == "queued", "MCP send outcome %r (want queued): %s" % (sc.get("outcome"),
+                                                                                       json.dumps(sc)[:600]))
+        check((sc.get("queued") or {}).get("watcher_running") is True, "no watcher seen: %s" % sc.get("queued"))
+        qid = sc.get("id")
+        time.sleep(2.5)
+        check(not os.path.exists(marker), "the Bash command ran: something was typed into the prompt")
+        check("Do you want to proceed?" in cl.screen(), "the prompt is gone before the answer")
+        check(not [x for x in s.env.standin.main_entries(after=mark) if "MARK-q1" in json.dumps(x.get("body"))],
+              "the queued message reached the model while the prompt was open")
+        _, qjs = s.sb_ok("queue", json_out=True)
+        check([q.get("id") for q in (qjs or {}).get("queued", [])] == [qid], "sb queue: %s" % qjs)
+        _, d = s.sb_ok("detect", "qp", json_out=True)
+        fp = (d or {}).get("fingerprint")
+        s.sb_ok("respond", "qp", "--option", "1", "--expect", fp)
+        want = "[from:lead] queued for you MARK-q1"
+        en = s.env.standin.wait_main(lambda e: "MARK-q1" in e["user_text"] or
+                                     any("MARK-q1" in t for t in e.get("midturn") or []),
+                                     40, after=mark, what="the queued message")
+        how = "as a new turn" if "MARK-q1" in en["user_text"] else "mid-turn, with the tool_result"
+        got = h.unwrap_paste(en["user_text"]) if how == "as a new turn" else en["midturn"][0]
+        check(got == want, "got %r" % got)
+        check(os.path.exists(marker), "the Bash command did not run after respond")
+        cl.wait_idle(40)
+        turns = [x for x in s.env.standin.main_entries(after=mark) if "MARK-q1" in x["user_text"]]
+        check(len({x["user_turns"] for x in turns}) <= 1, "the message became several user turns")
+
+        def seen():
+            _, hjs = s.sb_ok("history", "--role", "qp", json_out=True)
+            m = [x for x in (hjs or {}).get("messages", []) if x.get("id") == qid]
+            steps = [r.get("step") for r in (m[0].get("receipts") or [])] if m else []
+            return (m[0], steps) if steps and steps[-1] == "seen" else None
+        try:
+            m, steps = h.wait_until(seen, 30, 0.5, "the seen receipt")
+        except h.Timeout:
+            _, hjs = s.sb_ok("history", "--role", "qp", json_out=True)
+            raise Fail("no seen receipt: %s" % json.dumps(hjs)[-1500:])
+        check(steps[:3] == ["queued", "typed", "submitted"], "steps %s" % steps)
+        via = (m.get("receipts") or [])[-1].get("via")
+        check(via == "transcript", "seen by %r" % via)
+        raw = [json.loads(l) for l in open(os.path.join(s.state, "conversation.jsonl"), encoding="utf-8")
+               if l.strip()]
+        delivered = [x for x in raw if x.get("id") == qid and x.get("outcome") == "delivered"
+                     and not any(r.get("step") in ("seen", "flagged") for r in x.get("receipts") or [])]
+        check(len(delivered) == 1, "%d delivered records for the queued message" % len(delivered))
+    finally:
+        w.terminate()
+        try:
+            w.wait(5)
+        except subprocess.TimeoutExpired:
+            w.kill()
+            w.wait()
+    return "delivered %s, seen by the transcript" % how
+
 # ---------------------------------------------------------------------------------------------
 
 # --- g. sb up / sb down: a team of Claude Code sessions from one file ----------------------
@@ -693,7 +820,7 @@ def g_up(s):
     roles = {r["role"]: r for r in js["roles"]}
     for r in ("ga", "gb"):
         check(roles[r]["status"] == "ready", "%s is %s: %s" % (r, roles[r]["status"], roles[r]["detail"]))
-    check(js["wiring"]["applied"], "--setup did not wire Claude Code: %s" % json.dumps(js["wiring"])[:400])
+    check(js["wiring"][0]["applied"], "--setup did not wire Claude Code: %s" % json.dumps(js["wiring"])[:400])
     with open(os.path.join(t.home, ".claude", "settings.json"), encoding="utf-8") as f:
         merged = json.load(f)
     check("hook session-start" in json.dumps(merged.get("hooks")), "no SessionStart hook after --setup")
@@ -815,6 +942,8 @@ GROUPS = {
           ("f2 send --confirm into a busy session, confirmed once taken", f_confirm_busy),
           ("f3 sb watch: one notice in the manager's session for a Bash prompt", f_watch)],
     "s": [("s1 sb detect --screen on the captured screens", s_screens)],
+    "q": [("q1 MCP send queue:true behind a Bash prompt: queued, nothing typed; after respond delivered once,"
+           " receipt seen", q_queue_behind_prompt)],
     "g": [("g1 sb up: two claude roles ready, each briefing in its first request via the hook", g_up),
           ("g2 sb send between two roles started by sb up (ga's model runs sb send gb)", g_send_between),
           ("g3 sb up: a role in an untrusted folder is reported stuck on the trust dialog, not answered",
@@ -831,7 +960,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-k", "--keep", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true")
-    ap.add_argument("--only", default="abcdefsg")
+    ap.add_argument("--only", default="abcdefsgq")
     a = ap.parse_args()
     if a.verbose:
         os.environ["SB_E2E_VERBOSE"] = "1"
@@ -871,7 +1000,7 @@ def main():
                     s.register("alice", alice)
                 except Exception as ex:
                     report("setup: alice session + sb register", False, str(ex))
-            for g in "abcdefsg":
+            for g in "abcdefsgq":
                 if g not in a.only:
                     continue
                 for name, fn in GROUPS[g]:

@@ -32,6 +32,7 @@ REPO = Path(__file__).resolve().parents[2]
 TOOLS = {
     "register", "list_peers", "send", "read_peer", "detect_question", "respond", "history",
     "inbox", "set_prompt", "get_prompt", "list_prompts", "delete_prompt", "wait_for",
+    "queue_list", "queue_drop",
 }
 MENU = REPO / "tests/fixtures/screens/claude-code/02-preseeded-trust-folder-dialog.txt"
 
@@ -146,7 +147,7 @@ async def run(w: World, c: Checks) -> None:
 
             tools = (await s.list_tools()).tools
             names = {t.name for t in tools}
-            c.check("tools/list: the 13 tools", names == TOOLS, sorted(names ^ TOOLS))
+            c.check("tools/list: the 15 tools", names == TOOLS, sorted(names ^ TOOLS))
             for t in sorted(tools, key=lambda t: t.name):
                 c.check(f"tools/list: {t.name} has a description and an object inputSchema",
                         bool((t.description or "").strip())
@@ -211,6 +212,20 @@ async def run(w: World, c: Checks) -> None:
                     [m["delivered"] for m in r.get("messages", [])] == [True, False], r)
             r = await ok("inbox", {"role": "dev"})
             c.check("inbox: one message", len(r.get("messages", [])) == 1, r)
+
+            # The delivery queue: refused now, queued instead (no watcher runs: it says so).
+            r = await ok("send", {"to": "rev", "from": "py", "text": "later", "queue": True, "ttl_s": 600})
+            q = r.get("queued") or {}
+            c.check("send with queue into an open menu is queued",
+                    r.get("outcome") == "queued" and q.get("watcher_running") is False
+                    and "sb watch" in (q.get("warning") or ""), r)
+            r2 = await ok("queue_list", {})
+            c.check("queue_list: the queued message",
+                    [e.get("id") for e in r2.get("queued", [])] == [r.get("id")], r2)
+            r2 = await ok("queue_drop", {"id": r.get("id")})
+            c.check("queue_drop: dropped", (r2.get("dropped") or {}).get("outcome") == "dropped", r2)
+            e = await err("queue_drop", {"id": r.get("id")})
+            c.check("queue_drop again: not queued", "is not in the queue" in e, e)
 
             p = await ok("set_prompt", {"role": "dev", "prompt": "You are dev."})
             c.check("get_prompt returns what was set",

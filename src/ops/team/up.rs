@@ -24,7 +24,7 @@ pub struct UpParams {
     pub file: PathBuf,
     /// Print the tmux and git commands, start nothing, change nothing.
     pub dry_run: bool,
-    /// Install the Claude Code wiring (`sb setup`) when a claude role needs it.
+    /// Install each agent's wiring (`sb setup --agent …`) that its roles need.
     pub setup: bool,
     /// How long to wait for the agents to be ready.
     pub timeout: Duration,
@@ -94,9 +94,12 @@ pub struct WatchUp {
     pub status: String,
 }
 
-/// The Claude Code wiring the claude roles rely on (hook, MCP server), as `sb setup` sees it.
+/// One agent's wiring its roles rely on for their briefings and peers (the session hook, the MCP
+/// server), as `sb setup --agent …` sees it.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Wiring {
+    /// claude, codex or gemini.
+    pub agent: setup::Target,
     /// True when something is missing (with --setup: was missing and has been added).
     pub missing: bool,
     /// True when `--setup` changed something.
@@ -117,8 +120,9 @@ pub struct UpReport {
     pub created_session: bool,
     pub roles: Vec<RoleUp>,
     pub watch: Option<WatchUp>,
-    /// Null when no role runs Claude Code.
-    pub wiring: Option<Wiring>,
+    /// One entry per agent the roles run (claude, codex, gemini, in that order); empty when
+    /// no role runs a known agent.
+    pub wiring: Vec<Wiring>,
     /// The tmux and git commands run (with --dry-run: that would run), in order; sb's own steps
     /// (register, save a briefing) appear as `# …` comments.
     pub commands: Vec<String>,
@@ -284,12 +288,17 @@ pub fn up(ctx: &Ctx, p: &UpParams) -> Result<UpReport> {
         }
     }
 
-    // The Claude Code wiring, checked (or with --setup, installed) when a claude role needs it.
-    let wiring = team
-        .roles
-        .iter()
-        .any(|r| r.launch.kind() == Some(AgentKind::Claude))
-        .then(|| wiring(p.dry_run || !p.setup));
+    // Each agent's wiring (hook, MCP server), checked (or with --setup, installed) when a role
+    // runs that agent: the hooks are what deliver the briefings at startup and after /clear.
+    let wiring: Vec<Wiring> = [
+        (AgentKind::Claude, setup::Target::Claude),
+        (AgentKind::Codex, setup::Target::Codex),
+        (AgentKind::Gemini, setup::Target::Gemini),
+    ]
+    .into_iter()
+    .filter(|(kind, _)| team.roles.iter().any(|r| r.launch.kind() == Some(*kind)))
+    .map(|(_, target)| wiring(target, p.dry_run || !p.setup))
+    .collect();
 
     let env = pane_env(ctx);
     let created_session = !session_exists && !to_start.is_empty();
@@ -521,14 +530,26 @@ fn start_watch(
     })
 }
 
-fn wiring(dry_run: bool) -> Wiring {
-    let report = SetupEnv::detect().and_then(|env| setup::setup(&env, dry_run, false));
+impl Wiring {
+    /// The agent's program name, as a team file's `agent =` says it.
+    pub fn agent_name(&self) -> &'static str {
+        match self.agent {
+            setup::Target::Claude => "claude",
+            setup::Target::Codex => "codex",
+            setup::Target::Gemini => "gemini",
+        }
+    }
+}
+
+fn wiring(agent: setup::Target, dry_run: bool) -> Wiring {
+    let report = SetupEnv::detect().and_then(|env| setup::setup_agent(agent, &env, dry_run, false));
     match report {
         Ok(r) => {
             use crate::ops::setup::{HookAction, McpAction};
             let hook_missing = matches!(r.hook.action, HookAction::Added | HookAction::Updated);
             let mcp_missing = matches!(r.mcp.action, McpAction::Registered | McpAction::Manual);
             Wiring {
+                agent,
                 missing: hook_missing || mcp_missing,
                 applied: !dry_run && (hook_missing || r.mcp.action == McpAction::Registered),
                 setup: Some(r),
@@ -536,6 +557,7 @@ fn wiring(dry_run: bool) -> Wiring {
             }
         }
         Err(e) => Wiring {
+            agent,
             missing: true,
             applied: false,
             setup: None,
@@ -608,8 +630,15 @@ fn wait_ready(ctx: &Ctx, team: &Team, roles: &mut [RoleUp], timeout: Duration) {
             }
             let det = detect::classify(&snap.screen, Some(&snap.info.title));
             // Ready only when the guard would also type into it (an agent, not a shell).
-            let deliverable =
-                crate::guard::verdict(&role.name, &det, Some(&snap.info.command), None).deliverable;
+            // A Codex or Gemini that has drawn its box but not finished starting is not ready.
+            let status = handle.agent_status(&det, &snap);
+            let verdict = crate::guard::verdict(
+                &role.name,
+                &det,
+                Some(&snap.info.command),
+                status.as_ref(),
+            );
+            let deliverable = verdict.deliverable;
             let key = if ready(&det) && deliverable {
                 Some("ready".to_string())
             } else if det.state == State::WaitingSelect {
@@ -641,8 +670,12 @@ fn wait_ready(ctx: &Ctx, team: &Team, roles: &mut [RoleUp], timeout: Duration) {
                     );
                 } else {
                     r.status = RoleStatus::NotReady;
+                    let why = verdict
+                        .refusal
+                        .map(|w| format!(" ({w})"))
+                        .unwrap_or_default();
                     r.detail = format!(
-                        "still {} after {}s; look with `sb peek {}`",
+                        "still {} after {}s{why}; look with `sb peek {}`",
                         det.state,
                         timeout.as_secs(),
                         r.role

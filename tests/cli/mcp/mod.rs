@@ -1,4 +1,4 @@
-//! `sb mcp` driven over stdin/stdout as an MCP client would (docs/ARCHITECTURE.md, MCP): the handshake, all 13
+//! `sb mcp` driven over stdin/stdout as an MCP client would (docs/ARCHITECTURE.md, MCP): the handshake, all 15
 //! tools against a private tmux server with fake agents, domain errors as `isError` results with
 //! the CLI's message, and the same JSON as the CLI's `--json` for every tool.
 //!

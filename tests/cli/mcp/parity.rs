@@ -7,9 +7,11 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 /// `sb send --json`'s report as the MCP `send` tool gives it: the text replaced by a preview
-/// (the whole text is in the log, so a large message does not come back twice).
+/// (the whole text is in the log, so a large message does not come back twice), and without the
+/// `basis` of the seen receipt (in the log, of no use to an agent).
 fn as_mcp_send(mut v: Value) -> Value {
     let obj = v.as_object_mut().unwrap();
+    obj.remove("basis");
     let text = obj.remove("text").unwrap();
     let text = text.as_str().unwrap();
     let mut out = serde_json::Map::new();
@@ -33,6 +35,12 @@ fn norm(mut v: Value, keys: &[&str]) -> Value {
             v = slot
         );
         *slot = json!("<normalised>");
+    }
+    // Receipt steps carry their own times.
+    if let Some(steps) = v.get_mut("receipts").and_then(Value::as_array_mut) {
+        for s in steps {
+            s["ts"] = json!("<normalised>");
+        }
     }
     v
 }

@@ -1,4 +1,4 @@
-//! The MCP protocol itself: initialize and tools/list (all 13 tools, each with an output schema),
+//! The MCP protocol itself: initialize and tools/list (all 15 tools, each with an output schema),
 //! empty stdin, answering while a tool blocks, and exiting soon after stdin closes.
 
 use super::{Mcp, TIMEOUT, server_cmd};
@@ -8,7 +8,7 @@ use std::io::Read;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-const TOOLS: [&str; 13] = [
+const TOOLS: [&str; 15] = [
     "register",
     "list_peers",
     "send",
@@ -22,10 +22,12 @@ const TOOLS: [&str; 13] = [
     "list_prompts",
     "delete_prompt",
     "wait_for",
+    "queue_list",
+    "queue_drop",
 ];
 
 #[test]
-fn mcp_initialize_and_tools_list_show_all_13_tools() {
+fn mcp_initialize_and_tools_list_show_all_15_tools() {
     let env = TestEnv::new();
     let (mut m, init) = Mcp::start(&env);
     assert_eq!(init["serverInfo"]["name"], "sb");
@@ -59,7 +61,7 @@ fn mcp_initialize_and_tools_list_show_all_13_tools() {
         ("register", &["role", "pane"][..], &["role"][..]),
         (
             "send",
-            &["to", "from", "text", "submit", "tag"],
+            &["to", "from", "text", "submit", "tag", "queue", "ttl_s"],
             &["to", "text"],
         ),
         ("read_peer", &["role", "lines"], &["role"]),
@@ -69,6 +71,8 @@ fn mcp_initialize_and_tools_list_show_all_13_tools() {
         ("inbox", &["role", "limit"], &["role"]),
         ("set_prompt", &["role", "prompt"], &["role", "prompt"]),
         ("get_prompt", &["role"], &["role"]),
+        ("queue_list", &["role"], &[]),
+        ("queue_drop", &["id"], &["id"]),
         ("delete_prompt", &["role"], &["role"]),
         (
             "wait_for",

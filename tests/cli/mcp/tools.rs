@@ -190,3 +190,54 @@ fn mcp_send_returns_a_preview_not_the_whole_text_twice() {
     let (status, _) = m.finish();
     assert!(status.success());
 }
+
+#[test]
+fn mcp_send_with_queue_and_the_queue_tools() {
+    let env = TestEnv::new();
+    let menu = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/screens/claude-code/45-bash-permission-prompt.txt"),
+    )
+    .unwrap();
+    let dev = crate::env::FakeAgent::with_screen(&env, "dev", &menu);
+    let (mut m, _) = Mcp::start(&env);
+    // The open menu refuses it; with queue it is queued, not an error, and not typed.
+    let s = m.ok(
+        "send",
+        json!({"to": "dev", "from": "gestor", "text": "when you can", "queue": true, "ttl_s": 600}),
+    );
+    assert_eq!(s["outcome"], "queued", "{s}");
+    assert_eq!(s["delivered"], false);
+    assert_eq!(s["receipts"][0]["step"], "queued", "{s}");
+    assert_eq!(s["queued"]["watcher_running"], false);
+    assert!(
+        s["queued"]["warning"]
+            .as_str()
+            .unwrap()
+            .contains("nothing will deliver this message until `sb watch` runs"),
+        "{s}"
+    );
+    let e = m.err_json(
+        "send",
+        json!({"to": "dev", "text": "x", "queue": true, "ttl_s": -1}),
+    );
+    assert_eq!(e["error"]["kind"], "usage", "{e}");
+    // queue_list is `sb queue --json`.
+    let list = m.ok("queue_list", json!({}));
+    let mut cli = super::cli(&env, &["queue"]);
+    cli["queued"][0]["age_s"] = list["queued"][0]["age_s"].clone();
+    cli["queued"][0]["expires_in_s"] = list["queued"][0]["expires_in_s"].clone();
+    assert_eq!(list, cli);
+    assert_eq!(list["queued"][0]["id"], s["id"]);
+    let d = m.ok("queue_drop", json!({"id": s["id"]}));
+    assert_eq!(d["dropped"]["outcome"], "dropped");
+    let e = m.err_json("queue_drop", json!({"id": s["id"]}));
+    assert_eq!(e["error"]["kind"], "not_queued", "{e}");
+    assert_eq!(
+        m.ok("queue_list", json!({"role": "dev"}))["queued"],
+        json!([])
+    );
+    assert!(dev.bytes().is_empty());
+    let (status, _) = m.finish();
+    assert!(status.success());
+}
