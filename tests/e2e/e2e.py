@@ -688,11 +688,14 @@ def q_queue_behind_prompt(s):
                          env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         marker = os.path.join(s.env.dir, "q1-marker")
-        s.sb_ok("send", "qp", "--from", "tester", "run it SB_BASH: touch %s" % marker)
+        s.sb_ok("send", "qp", "--from", "tester", "--via", "paste", "run it SB_BASH: touch %s" % marker)
         cl.wait_screen(lambda x: "Do you want to proceed?" in x, 20, "Bash prompt")
         s.wait_state("qp", ["waiting_select"], 10)
         mark = s.env.standin.mark()
-        res = mcp_call(s, "send", {"to": "qp", "from": "lead", "text": "queued for you MARK-q1", "queue": True})
+        # via paste: the queue is what this checks (`auto` would hand the message to Claude Code's
+        # own socket, which also never types into the prompt: tests/e2e/native.py n3)
+        res = mcp_call(s, "send", {"to": "qp", "from": "lead", "text": "queued for you MARK-q1", "queue": True,
+                                   "via": "paste"})
         sc = res.get("structuredContent") or {}
         check(not res.get("isError"), "MCP send failed: %s" % json.dumps(res)[:600])
         check(sc.get("outcome") == "queued", "MCP send outcome %r (want queued): %s" % (sc.get("outcome"),
