@@ -63,7 +63,49 @@ pub enum SbError {
     /// A message that was logged but not typed: why, and the id it was logged under.
     #[error("{cause}; the message was logged as undelivered (id {id})")]
     Undelivered { id: String, cause: Box<SbError> },
+    /// SSH could not run sb on the role's host (connection refused, host key mismatch, no key).
+    #[error("cannot reach host {host} over SSH: {detail}")]
+    HostUnreachable { host: String, detail: String },
+    /// SSH reached the host, but the remote sb could not be started there.
+    #[error("host {host} has no usable sb: {detail}")]
+    NoRemoteSb { host: String, detail: String },
+    /// The remote sb failed: its `{"error": …}` document, as it printed it (`render` adds the
+    /// host).
+    #[error("{message}")]
+    Remote {
+        host: String,
+        kind: String,
+        message: String,
+        hint: Option<String>,
+        exit_code: u8,
+        message_id: Option<String>,
+    },
 }
+
+/// Every `kind()` name, so a remote error's kind maps back to the same name.
+const KINDS: &[&str] = &[
+    "usage",
+    "bad_role",
+    "bad_key",
+    "unknown_role",
+    "no_prompt",
+    "tmux_unavailable",
+    "tmux_not_found",
+    "no_tmux_server",
+    "newer_format",
+    "pane_gone",
+    "timeout",
+    "refused",
+    "corrupt_state",
+    "unsafe_state",
+    "tmux_failed",
+    "broken_pipe",
+    "runtime",
+    "interrupted",
+    "exit_status",
+    "host_unreachable",
+    "no_remote_sb",
+];
 
 impl SbError {
     /// The process exit code; stable across releases.
@@ -74,7 +116,10 @@ impl SbError {
             SbError::TmuxUnavailable(_)
             | SbError::TmuxNotFound
             | SbError::NoTmuxServer { .. }
-            | SbError::PaneGone(_) => 4,
+            | SbError::PaneGone(_)
+            | SbError::HostUnreachable { .. }
+            | SbError::NoRemoteSb { .. } => 4,
+            SbError::Remote { exit_code, .. } => *exit_code,
             SbError::Timeout { .. } => 5,
             SbError::Refused { .. } => 6,
             SbError::BrokenPipe => 0,
@@ -113,6 +158,13 @@ impl SbError {
             SbError::Interrupted(_) => "interrupted",
             SbError::SilentExit(_) => "exit_status",
             SbError::Undelivered { cause, .. } => cause.kind(),
+            SbError::HostUnreachable { .. } => "host_unreachable",
+            SbError::NoRemoteSb { .. } => "no_remote_sb",
+            SbError::Remote { kind, .. } => KINDS
+                .iter()
+                .find(|k| **k == kind.as_str())
+                .copied()
+                .unwrap_or("runtime"),
         }
     }
 
@@ -128,6 +180,7 @@ impl SbError {
     pub fn undelivered_id(&self) -> Option<&str> {
         match self {
             SbError::Undelivered { id, .. } => Some(id),
+            SbError::Remote { message_id, .. } => message_id.as_deref(),
             _ => None,
         }
     }
@@ -136,6 +189,7 @@ impl SbError {
     pub fn render(&self) -> String {
         let mut msg = match self {
             SbError::Other(e) => format!("sb: error: {e:#}"),
+            SbError::Remote { host, .. } => format!("sb: error: {self} (on host {host})"),
             other => format!("sb: error: {other}"),
         };
         if let Some(h) = self.hint() {
@@ -152,6 +206,27 @@ impl SbError {
     /// The error for machines: `{"error": {kind, message, hint, exit_code, message_id}}`, printed
     /// on stdout with `--json` and returned as MCP structured content.
     pub fn to_json(&self) -> serde_json::Value {
+        if let SbError::Remote {
+            host,
+            kind,
+            message,
+            hint,
+            exit_code,
+            message_id,
+        } = self
+        {
+            // The remote's document as it printed it, plus the host it came from.
+            return serde_json::json!({
+                "error": {
+                    "kind": kind,
+                    "message": message,
+                    "hint": hint,
+                    "exit_code": exit_code,
+                    "message_id": message_id,
+                    "host": host,
+                }
+            });
+        }
         let message = match self {
             SbError::Other(e) => format!("{e:#}"),
             other => other.to_string(),
@@ -226,6 +301,14 @@ impl SbError {
             }
             SbError::Refused { hint, .. } => Some(hint.clone()),
             SbError::Undelivered { cause, .. } => cause.hint(),
+            SbError::HostUnreachable { host, .. } => Some(format!(
+                "check that `ssh {host} true` works without a prompt: sb runs ssh with BatchMode=yes, so it needs a key \
+                 (or an agent) and {host}'s host key in known_hosts; sb reads ~/.ssh/config (or the file in $SB_SSH_CONFIG)"
+            )),
+            SbError::NoRemoteSb { host, .. } => Some(format!(
+                "install sb on {host}, or give its path when registering: `sb register ROLE --host {host} --remote-sb ~/.cargo/bin/sb`"
+            )),
+            SbError::Remote { hint, .. } => hint.clone(),
             _ => None,
         }
     }

@@ -21,6 +21,7 @@ pub(crate) mod pane;
 pub(crate) mod poll;
 pub(crate) mod process;
 pub(crate) mod procs;
+pub(crate) mod remote;
 pub(crate) mod sha256;
 pub(crate) mod store;
 pub(crate) mod text;

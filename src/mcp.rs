@@ -99,6 +99,9 @@ pub struct HistoryArgs {
     pub limit: Option<usize>,
     /// Only messages from or to this role.
     pub role: Option<String>,
+    /// Merge the logs of every host a role points to (roles registered with a host), each
+    /// message marked with the host it was delivered on (default false).
+    pub hosts: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -388,8 +391,14 @@ impl SbServer {
         &self,
         Parameters(a): Parameters<HistoryArgs>,
     ) -> std::result::Result<Json<ops::history::HistoryReport>, CallToolResult> {
-        self.call(move |c| ops::history::history(c, a.limit, a.role.as_deref()))
-            .await
+        self.call(move |c| {
+            if a.hosts.unwrap_or(false) {
+                ops::history::history_hosts(c, a.limit, a.role.as_deref())
+            } else {
+                ops::history::history(c, a.limit, a.role.as_deref())
+            }
+        })
+        .await
     }
 
     /// The newest messages sent to one role, oldest first. With unread, only those after the

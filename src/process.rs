@@ -68,7 +68,8 @@ pub fn run(mut cmd: Command, input: Option<&[u8]>, timeout: Duration) -> Result<
         match child.try_wait().map_err(RunError::Wait)? {
             Some(status) => break status,
             None if Instant::now() >= deadline => return Err(kill(&mut child)),
-            None => std::thread::sleep(Duration::from_millis(2)),
+            // The pipes are closed: the child is exiting; look again soon.
+            None => std::thread::sleep(Duration::from_micros(200)),
         }
     };
     for h in [out, err].into_iter().flatten() {

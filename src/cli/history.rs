@@ -18,7 +18,7 @@ use std::time::SystemTime;
 /// The mark before each line is the message's latest step (see "Marks" below).
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Marks (the latest step of each message):\n  ✓✓  seen: the peer took it as a user turn (its transcript, or its screen; sb watch checks)\n  ✓   submitted: typed and Enter pressed, not (yet) seen\n  !   flagged: typed but not seen within `sb watch --flag-unseen`; the sender was told\n  …   queued: waiting for sb watch to deliver it (see `sb queue`)\n  ✗   not typed: refused, expired, dropped or failed, with the reason\n  ?   outcome unknown: sb stopped while sending\n  Messages logged before receipts existed carry no mark unless undelivered.\n\nExamples:\n  sb history\n  sb history --role dev --limit 50\n  sb history -n 0 --utc            # everything, times in UTC\n  sb history --follow --jsonl       # a stream, one JSON object per line\n  sb history --jsonl --limit 0 > all.jsonl"
+    after_help = "Marks (the latest step of each message):\n  ✓✓  seen: the peer took it as a user turn (its transcript, or its screen; sb watch checks)\n  ✓   submitted: typed and Enter pressed, not (yet) seen\n  !   flagged: typed but not seen within `sb watch --flag-unseen`; the sender was told\n  …   queued: waiting for sb watch to deliver it (see `sb queue`)\n  ✗   not typed: refused, expired, dropped or failed, with the reason\n  ?   outcome unknown: sb stopped while sending\n  Messages logged before receipts existed carry no mark unless undelivered.\n\nExamples:\n  sb history\n  sb history --role dev --limit 50\n  sb history -n 0 --utc            # everything, times in UTC\n  sb history --follow --jsonl       # a stream, one JSON object per line\n  sb history --jsonl --limit 0 > all.jsonl\n  sb history --hosts                # this host and every host a role points to"
 )]
 pub struct HistoryArgs {
     /// How many of the newest messages (0 = all, streamed in constant memory)
@@ -36,6 +36,10 @@ pub struct HistoryArgs {
     /// Show times in UTC instead of the local time zone
     #[arg(long)]
     pub utc: bool,
+    /// Merge the logs of every host a role points to (`sb register ROLE --host`), by id;
+    /// each message is marked with the host it was delivered on
+    #[arg(long, conflicts_with = "follow")]
+    pub hosts: bool,
 }
 
 /// Show the messages sent to one role, newest last
@@ -77,7 +81,13 @@ pub fn run(ctx: &Ctx, out: Out, a: HistoryArgs) -> Result<()> {
     }
     let start = log::file_len(&ctx.state.conversation());
     let now = SystemTime::now();
-    if a.limit == 0 {
+    if a.hosts {
+        let r = history::history_hosts(ctx, Some(a.limit), a.role.as_deref())?;
+        for w in &r.warnings {
+            note(&format!("sb: warning: {w}"));
+        }
+        print(out, a.jsonl, a.utc, &r)?;
+    } else if a.limit == 0 {
         stream_all(ctx, out, &a, now)?;
     } else {
         let r = history::history(ctx, Some(a.limit), a.role.as_deref())?;
@@ -235,6 +245,9 @@ pub fn render(out: Out, m: &Message, now: SystemTime, utc: bool) -> String {
         out.paint_role(&m.from),
         out.paint_role(&m.to)
     );
+    if let Some(host) = &m.host {
+        let _ = write!(s, "{}", out.paint(&format!("@{host}"), Style::Dim));
+    }
     let note = |step: Step| {
         m.receipts
             .iter()

@@ -160,6 +160,9 @@ pub(crate) fn role_completer() -> clap_complete::engine::ArgValueCandidates {
             .map(|(role, e)| {
                 CompletionCandidate::new(role).help(Some(format!("pane {}", e.pane).into()))
             })
+            .chain(reg.remotes.iter().map(|(role, e)| {
+                CompletionCandidate::new(role).help(Some(format!("on host {}", e.host).into()))
+            }))
             .collect()
     })
 }
@@ -174,7 +177,7 @@ pub(crate) fn warn_unregistered_from(ctx: &Ctx, from: Option<&str>) {
     let Ok(reg) = crate::store::registry::Registry::load(&ctx.state) else {
         return;
     };
-    if !reg.roles.contains_key(from) {
+    if !reg.roles.contains_key(from) && !reg.remotes.contains_key(from) {
         let hint = crate::error::closest(from, &reg.roles.keys().cloned().collect::<Vec<_>>())
             .map(|g| format!(" (did you mean {g}?)"))
             .unwrap_or_default();

@@ -30,7 +30,10 @@ pub fn run(ctx: &Ctx, out: Out, _a: PeersArgs) -> Result<()> {
             .map(|p| {
                 vec![
                     out.cell(&p.role, Style::Bold),
-                    Cell::new(&p.pane),
+                    Cell::new(match &p.host {
+                        Some(h) => format!("{h}:{}", if p.pane.is_empty() { "?" } else { &p.pane }),
+                        None => p.pane.clone(),
+                    }),
                     match p.alive {
                         Some(true) => out.cell("yes", Style::Good),
                         Some(false) => out.cell("no", Style::Bad),

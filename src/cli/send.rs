@@ -56,6 +56,9 @@ pub struct SendArgs {
     /// only as `--confirm=30s` [default timeout: 30s]
     #[arg(long, value_name = "TIMEOUT", num_args = 0..=1, require_equals = true, default_missing_value = time::CONFIRM, value_parser = time::parse_duration)]
     pub confirm: Option<std::time::Duration>,
+    /// Log the message under this id (set by a sender on another host, so both hosts log it under one id)
+    #[arg(long, hide = true, value_name = "ID")]
+    pub id: Option<String>,
     /// When the peer cannot take it now, queue it for `sb watch` to deliver (exit 0, status
     /// queued) instead of refusing; warns when no `sb watch` is running
     #[arg(long, conflicts_with_all = ["when_ready", "force", "no_submit", "no_tag"])]
@@ -94,6 +97,7 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<()> {
         force: a.force,
         when_ready: a.when_ready,
         confirm: a.confirm,
+        id: a.id,
         queue: a.queue,
         ttl: a.ttl,
         via: a.via.parse().map_err(SbError::Usage)?,

@@ -71,6 +71,8 @@ The team file (sb.toml); every key but name is optional:
   cwd = \".\"                 relative to the team file
   briefing = \"You are dev.\" or briefing_file = \"dev.md\"
   worktree = \"sb/dev\"       a git worktree on that branch
+  host = \"build1\"          run it on that SSH host: its sb starts it there
+                            (cwd and worktree are that host's; cwd default: its HOME)
 
 An error in the file names its line, exits 2, starts nothing.";
 

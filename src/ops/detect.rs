@@ -37,6 +37,9 @@ pub struct DetectReport {
 /// Capture the role's visible screen (with attributes and the pane title) and classify it.
 /// `lines` keeps only the bottom N rows of the screen.
 pub fn detect(ctx: &Ctx, role: &str, lines: Option<usize>) -> Result<DetectReport> {
+    if let Some(remote) = crate::remote::lookup(ctx, role)? {
+        return remote.detect(role, lines);
+    }
     let pane = Pane::resolve(ctx, role)?;
     let obs = pane.observe_rows(lines)?;
     Ok(from_observation(&pane, obs))
@@ -131,6 +134,9 @@ pub fn wait(
     timeout: Duration,
     interval: Duration,
 ) -> Result<WaitReport> {
+    if let Some(remote) = crate::remote::lookup(ctx, role)? {
+        return remote.wait(role, until, timeout, interval);
+    }
     let start = Instant::now();
     let pane = Pane::resolve(ctx, role)?;
     let mut last = None;

@@ -22,6 +22,9 @@ pub struct HistoryReport {
     /// new was read).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub marked_read: Option<String>,
+    /// `history --hosts`: hosts whose log could not be read (each with the reason).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 /// Senders that are not registered roles but write to the log: the default sender of a person
@@ -37,7 +40,7 @@ pub fn require_known_role(ctx: &Ctx, role: &str) -> Result<()> {
         return Ok(());
     }
     let reg = Registry::load(&ctx.state)?;
-    if reg.roles.contains_key(role) {
+    if reg.roles.contains_key(role) || reg.remotes.contains_key(role) {
         return Ok(());
     }
     // A sender that was never registered (`--from gestor` in a script) is in the log only.
@@ -65,7 +68,15 @@ pub fn history(ctx: &Ctx, limit: Option<usize>, role: Option<&str>) -> Result<Hi
         messages: newest(fold_outcomes(tail.records), limit),
         skipped: tail.skipped,
         marked_read: None,
+        warnings: vec![],
     })
+}
+
+/// `history --hosts`: this host's messages merged with those of every host the registry points
+/// to (`crate::remote::merge_history`), each marked with the host it was delivered on.
+pub fn history_hosts(ctx: &Ctx, limit: Option<usize>, role: Option<&str>) -> Result<HistoryReport> {
+    let here = history(ctx, Some(0), role)?;
+    crate::remote::merge_history(ctx, here, limit.unwrap_or(DEFAULT_LIMIT), role)
 }
 
 /// Every message (optionally only those from or to `role`), oldest first, one at a time, in
@@ -130,6 +141,9 @@ pub fn inbox(ctx: &Ctx, role: &str, limit: Option<usize>) -> Result<HistoryRepor
 
 /// `inbox` with the read marker: only unread messages, and/or mark what was returned as read.
 pub fn inbox_with(ctx: &Ctx, p: &InboxParams) -> Result<HistoryReport> {
+    if let Some(remote) = crate::remote::lookup(ctx, &p.role)? {
+        return remote.inbox(p);
+    }
     require_known_role(ctx, &p.role)?;
     let path = ctx.state.mailbox(&p.role);
     let (mut messages, skipped) = if p.unread {
@@ -168,6 +182,7 @@ pub fn inbox_with(ctx: &Ctx, p: &InboxParams) -> Result<HistoryReport> {
         messages,
         skipped,
         marked_read,
+        warnings: vec![],
     })
 }
 

@@ -19,6 +19,9 @@ pub const DEFAULT_LINES: usize = 50;
 
 /// The last `lines` lines (default 50, at most 100 000; 0 = the whole scrollback).
 pub fn peek(ctx: &Ctx, role: &str, lines: Option<usize>) -> Result<PeekReport> {
+    if let Some(remote) = crate::remote::lookup(ctx, role)? {
+        return remote.peek(role, lines);
+    }
     let lines = lines.unwrap_or(DEFAULT_LINES).min(100_000);
     let pane = Pane::resolve(ctx, role)?;
     let text = pane.capture_history(lines)?;

@@ -21,6 +21,10 @@ pub struct Peer {
     pub command: Option<String>,
     pub registered_at: String,
     pub last_seen: String,
+    /// For a role on another host: that host (its pane, session, cwd and command are as that
+    /// host's sb reports them; `alive` is null when the host cannot be reached).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -34,8 +38,9 @@ pub struct PeersReport {
 /// All roles, sorted by name; one `tmux list-panes` call checks every pane. Without tmux the
 /// registry is still listed, with `alive` unknown and a warning.
 pub fn peers(ctx: &Ctx) -> Result<PeersReport> {
-    let reg = Registry::load(&ctx.state)?;
+    let mut reg = Registry::load(&ctx.state)?;
     let mut warning = None;
+    let remotes = std::mem::take(&mut reg.remotes);
     let panes = if reg.roles.is_empty() {
         Some(vec![])
     } else {
@@ -69,8 +74,70 @@ pub fn peers(ctx: &Ctx) -> Result<PeersReport> {
                 command: live.map(|p| p.command.clone()),
                 registered_at: e.registered_at,
                 last_seen: e.last_seen,
+                host: None,
             }
         })
         .collect();
+    let mut peers: Vec<Peer> = peers;
+    peers.extend(remote_peers(ctx, &remotes, &mut warning));
+    peers.sort_by(|a, b| a.role.cmp(&b.role));
     Ok(PeersReport { peers, warning })
+}
+
+/// The roles on other hosts: one `sb peers` per host over its shared connection. A host that
+/// cannot be reached leaves its roles listed with `alive` unknown, and a warning.
+fn remote_peers(
+    ctx: &Ctx,
+    remotes: &std::collections::BTreeMap<String, crate::store::registry::RemoteEntry>,
+    warning: &mut Option<String>,
+) -> Vec<Peer> {
+    let mut by_host: std::collections::BTreeMap<(&str, Option<&str>), Vec<&str>> =
+        std::collections::BTreeMap::new();
+    for (role, e) in remotes {
+        by_host
+            .entry((e.host.as_str(), e.remote_sb.as_deref()))
+            .or_default()
+            .push(role);
+    }
+    let mut out = Vec::new();
+    for ((host, sb), roles) in by_host {
+        let there = crate::remote::Remote::new(ctx, host, sb).peers();
+        if let Err(e) = &there {
+            let w = format!("{host}: {e}; whether its roles are alive is unknown");
+            *warning = Some(match warning.take() {
+                Some(prev) => format!("{prev}; {w}"),
+                None => w,
+            });
+        }
+        for role in roles {
+            let e = &remotes[role];
+            let found = there
+                .as_ref()
+                .ok()
+                .and_then(|r| r.peers.iter().find(|p| p.role == role));
+            out.push(match found {
+                Some(p) => Peer {
+                    host: Some(host.to_string()),
+                    registered_at: e.registered_at.clone(),
+                    last_seen: e.last_seen.clone().max(p.last_seen.clone()),
+                    ..p.clone()
+                },
+                None => Peer {
+                    role: role.to_string(),
+                    pane: String::new(),
+                    // Reached, but the role is gone there: not alive. Not reached: unknown.
+                    alive: there.as_ref().ok().map(|_| false),
+                    server_pid: 0,
+                    session: String::new(),
+                    window: 0,
+                    cwd: String::new(),
+                    command: None,
+                    registered_at: e.registered_at.clone(),
+                    last_seen: e.last_seen.clone(),
+                    host: Some(host.to_string()),
+                },
+            });
+        }
+    }
+    out
 }

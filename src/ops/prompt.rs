@@ -23,6 +23,9 @@ pub struct PromptList {
 /// Save `role`'s briefing, sanitized as `send` sanitizes a message (it is typed into the session).
 pub fn set_prompt(ctx: &Ctx, role: &str, text: &str) -> Result<PromptReport> {
     validate_role(role)?;
+    if let Some(remote) = crate::remote::lookup(ctx, role)? {
+        return remote.set_prompt(role, text);
+    }
     let text = &crate::text::sanitize(text);
     if text.trim().is_empty() {
         return Err(SbError::Usage(format!(
@@ -45,6 +48,9 @@ pub fn set_prompt(ctx: &Ctx, role: &str, text: &str) -> Result<PromptReport> {
 
 pub fn get_prompt(ctx: &Ctx, role: &str) -> Result<PromptReport> {
     validate_role(role)?;
+    if let Some(remote) = crate::remote::lookup(ctx, role)? {
+        return remote.prompt("get", role);
+    }
     let p = Prompts::load(&ctx.state)?;
     let prompt = p
         .prompts
@@ -73,6 +79,9 @@ pub fn list_prompts(ctx: &Ctx) -> Result<PromptList> {
 
 pub fn delete_prompt(ctx: &Ctx, role: &str) -> Result<PromptReport> {
     validate_role(role)?;
+    if let Some(remote) = crate::remote::lookup(ctx, role)? {
+        return remote.prompt("rm", role);
+    }
     get_prompt(ctx, role)?;
     let removed = Prompts::update(&ctx.state, |p| p.prompts.remove(role))?
         .ok_or_else(|| SbError::NoPrompt(role.into()))?;

@@ -99,7 +99,8 @@ pub fn lock(ctx: &Ctx, role: &str) -> Result<FileLock> {
 pub fn queued_for(ctx: &Ctx, role: &str) -> Result<Vec<Message>> {
     let mut queued: BTreeMap<String, Message> = BTreeMap::new();
     read_each(&ctx.state.mailbox(role), |m: Message| {
-        if m.outcome() == Outcome::Queued {
+        // A copy with `host` is queued on that host, and delivered by that host's watcher.
+        if m.outcome() == Outcome::Queued && m.host.is_none() {
             queued.insert(m.id.clone(), m);
         } else {
             queued.remove(&m.id);

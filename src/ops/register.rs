@@ -3,7 +3,7 @@
 use super::Ctx;
 use crate::clock::now_rfc3339;
 use crate::error::{Result, SbError};
-use crate::store::registry::{Registry, RoleEntry};
+use crate::store::registry::{Registry, RemoteEntry, RoleEntry};
 use crate::store::validate_role;
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +58,8 @@ pub fn register(ctx: &Ctx, role: &str, pane: Option<&str>) -> Result<RegisterRep
             })
             .map(|(r, _)| r.clone())
             .collect();
+        // A role lives in one place: registering it here drops a pointer to another host.
+        reg.remotes.remove(role);
         Ok((reg.roles.insert(role.to_string(), entry.clone()), shares))
     })?;
     Ok(RegisterReport {
@@ -71,12 +73,100 @@ pub fn register(ctx: &Ctx, role: &str, pane: Option<&str>) -> Result<RegisterRep
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnregisterReport {
     pub role: String,
+    /// The pane the role was bound to (empty for a role on another host).
     pub pane: String,
+    /// For a role on another host: that host (only the pointer here was dropped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+}
+
+/// What `sb register ROLE --host HOST` recorded.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct RemoteRegisterReport {
+    pub role: String,
+    #[serde(flatten)]
+    pub entry: RemoteEntry,
+    /// The role as the host's own `sb peers` lists it.
+    pub remote: super::peers::Peer,
+    /// The pane this role was bound to here before, when it was local.
+    pub previous_pane: Option<String>,
+}
+
+/// Point `role` at the role of the same name on `host`: checks over SSH that the host runs sb
+/// (`remote_sb`, default `sb` on its PATH) and has that role, then records the pointer.
+pub fn register_remote(
+    ctx: &Ctx,
+    role: &str,
+    host: &str,
+    remote_sb: Option<&str>,
+) -> Result<RemoteRegisterReport> {
+    validate_role(role)?;
+    crate::remote::check_host(host)?;
+    if let Some(p) = remote_sb {
+        crate::remote::check_remote_sb(p)?;
+    }
+    ctx.state.ensure()?;
+    let remote = crate::remote::Remote::new(ctx, host, remote_sb);
+    let there = remote.peers()?;
+    let Some(peer) = there.peers.iter().find(|p| p.role == role).cloned() else {
+        return Err(SbError::UnknownRole {
+            role: format!("{role}@{host}"),
+            known: there
+                .peers
+                .iter()
+                .map(|p| format!("{}@{host}", p.role))
+                .collect(),
+        });
+    };
+    if let Some(next) = &peer.host {
+        return Err(SbError::Usage(format!(
+            "{role} on {host} is itself a pointer to host {next}: register it with --host {next}"
+        )));
+    }
+    let now = now_rfc3339();
+    let entry = RemoteEntry {
+        host: host.to_string(),
+        remote_sb: remote_sb.map(str::to_string),
+        registered_at: now.clone(),
+        last_seen: now,
+        extra: Default::default(),
+    };
+    let previous = Registry::update(&ctx.state, |reg| {
+        reg.remotes.insert(role.to_string(), entry.clone());
+        Ok(reg.roles.remove(role))
+    })?;
+    Ok(RemoteRegisterReport {
+        role: role.to_string(),
+        entry,
+        remote: peer,
+        previous_pane: previous.map(|p| p.pane),
+    })
 }
 
 pub fn unregister(ctx: &Ctx, role: &str) -> Result<UnregisterReport> {
     validate_role(role)?;
-    Registry::load(&ctx.state)?.get(role)?;
+    let reg = Registry::load(&ctx.state)?;
+    if reg.remote(role).is_some() {
+        let e = Registry::update(&ctx.state, |reg| {
+            reg.remotes
+                .remove(role)
+                .ok_or_else(|| SbError::UnknownRole {
+                    role: role.into(),
+                    known: reg
+                        .roles
+                        .keys()
+                        .chain(reg.remotes.keys())
+                        .cloned()
+                        .collect(),
+                })
+        })?;
+        return Ok(UnregisterReport {
+            role: role.to_string(),
+            pane: String::new(),
+            host: Some(e.host),
+        });
+    }
+    reg.get(role)?;
     let entry = Registry::update(&ctx.state, |reg| {
         reg.roles.remove(role).ok_or_else(|| SbError::UnknownRole {
             role: role.into(),
@@ -86,6 +176,7 @@ pub fn unregister(ctx: &Ctx, role: &str) -> Result<UnregisterReport> {
     Ok(UnregisterReport {
         role: role.to_string(),
         pane: entry.pane,
+        host: None,
     })
 }
 

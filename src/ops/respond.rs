@@ -46,6 +46,9 @@ pub fn respond(
         .iter()
         .map(|k| parse_key(k))
         .collect::<Result<Vec<_>>>()?;
+    if let Some(remote) = crate::remote::lookup(ctx, role)? {
+        return remote.respond(role, &keys, expect, force);
+    }
     let pane = Pane::resolve(ctx, role)?;
     let _lock = pane.lock()?;
     let obs = pane.observe()?;
@@ -84,6 +87,9 @@ pub fn respond_option(
     option: u32,
     expect: Option<&str>,
 ) -> Result<RespondReport> {
+    if let Some(remote) = crate::remote::lookup(ctx, role)? {
+        return remote.respond_option(role, option, expect);
+    }
     let pane = Pane::resolve(ctx, role)?;
     let _lock = pane.lock()?;
     let first = open_menu(&pane, expect)?;

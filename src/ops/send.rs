@@ -42,6 +42,9 @@ pub struct SendParams {
     pub when_ready: Option<Duration>,
     /// After submitting, wait up to this long to see the message taken as a user turn.
     pub confirm: Option<Duration>,
+    /// The message id to log under (a sender on another host passes its own, so both hosts log
+    /// the message under one id); None = a new one.
+    pub id: Option<String>,
     /// When the guard refuses, store the message as `queued` for `sb watch` to deliver.
     pub queue: bool,
     /// How long a queued message may wait (default `time::QUEUE_TTL`).
@@ -63,6 +66,7 @@ impl SendParams {
             force: false,
             when_ready: None,
             confirm: None,
+            id: None,
             queue: false,
             ttl: None,
             // sb's own notices (watch, down, receipts) keep typing through the guard.
@@ -111,6 +115,9 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     validate_role(&p.to)?;
     // One registry read serves the sender's role, the recipient's pane and the last_seen check.
     let reg = Registry::load(&ctx.state)?;
+    if let Some(remote) = reg.remote(&p.to) {
+        return crate::remote::send(ctx, &reg, remote, p);
+    }
     let from = match &p.from {
         Some(f) => f.clone(),
         None => super::own_role_in(&reg).unwrap_or_else(|| "user".into()),
@@ -144,7 +151,10 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         .as_deref()
         .map(|t| (t.to_string(), file_len(Path::new(t))));
     let mut msg = Message {
-        id: new_id(),
+        id: match &p.id {
+            Some(id) => crate::remote::check_id(id)?.to_string(),
+            None => new_id(),
+        },
         ts: now_rfc3339(),
         from: from.clone(),
         to: p.to.clone(),
@@ -153,6 +163,7 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         submitted: false,
         error: None,
         outcome: Some(Outcome::Sending),
+        host: None,
         receipts: vec![],
         expires_at: None,
         basis: None,

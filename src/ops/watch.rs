@@ -256,7 +256,9 @@ pub fn validate(ctx: &Ctx, p: &WatchParams) -> Result<()> {
     let reg = Registry::load(&ctx.state)?;
     for r in p.notify.iter().chain(p.roles.iter().flatten()) {
         crate::store::validate_role(r)?;
-        reg.get(r)?;
+        if reg.remote(r).is_none() {
+            reg.get(r)?;
+        }
     }
     Ok(())
 }
@@ -281,6 +283,7 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
         let roles: Vec<String> = reg
             .roles
             .keys()
+            .chain(reg.remotes.keys())
             .filter(|r| {
                 p.roles.as_ref().is_none_or(|only| only.contains(r))
                     && Some(*r) != p.notify.as_ref()
@@ -289,11 +292,16 @@ pub fn watch(ctx: &Ctx, p: &WatchParams, mut on_event: impl FnMut(&Event) -> boo
             .collect();
         let mut events = Vec::new();
         for role in &roles {
-            // The registry was read once for this round: no second read per role.
-            let pane = crate::pane::Pane::of(ctx, role, reg.roles[role].clone());
-            let seen = pane
-                .observe()
-                .map(|obs| super::detect::from_observation(&pane, obs));
+            // The registry was read once for this round: no second read per role. A role on
+            // another host is one `sb detect` there, over the host's shared SSH connection.
+            let seen = match reg.remote(role) {
+                Some(e) => crate::remote::Remote::of(ctx, e).detect(role, None),
+                None => {
+                    let pane = crate::pane::Pane::of(ctx, role, reg.roles[role].clone());
+                    pane.observe()
+                        .map(|obs| super::detect::from_observation(&pane, obs))
+                }
+            };
             match seen {
                 Ok(r) => {
                     let step = w.observe(role, &r.detection, Instant::now());
@@ -361,8 +369,8 @@ fn deliver_notices(ctx: &Ctx, to: &str, pending: &mut BTreeMap<String, Pending>)
     if pending.is_empty() {
         return events;
     }
-    let ready = match crate::pane::Pane::resolve(ctx, to).and_then(|p| p.observe()) {
-        Ok(obs) => obs.verdict.deliverable,
+    let ready = match super::detect::detect(ctx, to, None) {
+        Ok(r) => r.deliverable,
         Err(e) => {
             for (role, _) in std::mem::take(pending) {
                 events.push(notice_event(&role, to, EventKind::NoticeFailed, Some(&e)));
@@ -379,7 +387,7 @@ fn deliver_notices(ctx: &Ctx, to: &str, pending: &mut BTreeMap<String, Pending>)
         match super::send::send(ctx, &sp) {
             Ok(_) => events.push(notice_event(&role, to, EventKind::Notified, None)),
             // It became busy with a draft or a menu in between: try again next round.
-            Err(e) if matches!(e.cause(), crate::error::SbError::Refused { .. }) => {
+            Err(e) if e.kind() == "refused" => {
                 pending.insert(role, n);
             }
             Err(e) => events.push(notice_event(&role, to, EventKind::NoticeFailed, Some(&e))),

@@ -33,6 +33,11 @@ pub struct Message {
     /// Absent in logs written before write-ahead records (read as delivered/undelivered).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
+    /// The host the message was delivered on, when that is not this one: the sender's copy of a
+    /// message to a role on another host (`sb register ROLE --host`), and `history --hosts`.
+    /// Absent for messages delivered here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
     /// The steps the message went through, oldest first, each with its time (`queued`, `typed`,
     /// `submitted`, `seen`, or `refused` / `expired` / `flagged` / `dropped`). Every record
     /// carries the whole list so far, so the last record holds all of it. Absent in older logs.
@@ -528,6 +533,7 @@ mod tests {
             submitted: true,
             error: None,
             outcome: None,
+            host: None,
             receipts: vec![],
             expires_at: None,
             basis: None,

@@ -30,10 +30,31 @@ pub struct RoleEntry {
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+/// A role whose pane lives on another host: a pointer that every operation follows over SSH
+/// (`crate::remote`). The role itself is registered on that host.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
+pub struct RemoteEntry {
+    /// The SSH destination, as `ssh` takes it (a `~/.ssh/config` alias, `host`, `user@host`).
+    pub host: String,
+    /// sb's path on that host; null = `sb` on the remote's PATH.
+    #[serde(default)]
+    pub remote_sb: Option<String>,
+    pub registered_at: String,
+    /// The last time a message sent through this pointer was delivered.
+    pub last_seen: String,
+    #[serde(flatten)]
+    #[schemars(skip)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Registry {
     pub version: u32,
     pub roles: BTreeMap<String, RoleEntry>,
+    /// Roles on other hosts (`sb register ROLE --host HOST`). A name is either here or in
+    /// `roles`, never both. Older sb versions keep this key as it is and ignore it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub remotes: BTreeMap<String, RemoteEntry>,
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -79,8 +100,18 @@ impl Registry {
     pub fn get(&self, role: &str) -> Result<&RoleEntry> {
         self.roles.get(role).ok_or_else(|| SbError::UnknownRole {
             role: role.to_string(),
-            known: self.roles.keys().cloned().collect(),
+            known: self
+                .roles
+                .keys()
+                .chain(self.remotes.keys())
+                .cloned()
+                .collect(),
         })
+    }
+
+    /// The pointer for `role` when it lives on another host.
+    pub fn remote(&self, role: &str) -> Option<&RemoteEntry> {
+        self.remotes.get(role)
     }
 
     /// The role most recently registered on `pane` (a pane may carry several roles).

@@ -14,6 +14,7 @@ mod native;
 mod queue;
 mod readme;
 mod reliability;
+mod remote;
 mod send;
 mod setup;
 mod startup;

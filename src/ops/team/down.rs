@@ -44,6 +44,10 @@ pub struct RoleDown {
     pub stop: Stop,
     pub unregistered: bool,
     pub detail: String,
+    /// For a role with `host` in the team file: that host (its sb stopped it; the pointer here
+    /// was dropped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -67,7 +71,9 @@ pub struct DownReport {
 }
 
 pub fn down(ctx: &Ctx, p: &DownParams) -> Result<DownReport> {
-    let team = file::load(&p.file, Programs::Unchecked)?;
+    let mut team = file::load(&p.file, Programs::Unchecked)?;
+    let hosts = super::remote::split(&mut team);
+    let remote_roles = super::remote::down(ctx, &team, &hosts, p.keep_worktrees, p.grace);
     let reg = Registry::load(&ctx.state)?;
     let mut record = TeamRecord::load(ctx, &team.session)?;
     // `sb down` typed in one of the team's own panes must not kill itself half way.
@@ -83,6 +89,7 @@ pub fn down(ctx: &Ctx, p: &DownParams) -> Result<DownReport> {
             stop: Stop::NotRunning,
             unregistered: false,
             detail: String::new(),
+            host: None,
         };
         let Some(entry) = reg.roles.get(&role.name) else {
             r.detail = "not registered".into();
@@ -246,6 +253,7 @@ pub fn down(ctx: &Ctx, p: &DownParams) -> Result<DownReport> {
     if let Some(pane) = own.filter(|p| ours.iter().any(|(_, o)| o == p)) {
         ctx.tmux.kill_pane(&pane)?;
     }
+    roles.extend(remote_roles);
     Ok(DownReport {
         file: team.path.display().to_string(),
         session: team.session,

@@ -105,6 +105,9 @@ pub struct Role {
     pub briefing: Option<String>,
     /// Branch to `git worktree add` for this role.
     pub worktree: Option<String>,
+    /// The SSH host the role runs on (`host = "build1"`): `sb up` starts it there with that
+    /// host's sb. Its program, `cwd` (empty = the remote HOME) and worktree are the remote's.
+    pub host: Option<String>,
 }
 
 /// A validated team file.
@@ -140,6 +143,7 @@ struct RawRole {
     briefing: Option<Spanned<String>>,
     briefing_file: Option<Spanned<String>>,
     worktree: Option<Spanned<String>>,
+    host: Option<Spanned<String>>,
 }
 
 /// How `load` treats the programs the roles run.
@@ -197,6 +201,17 @@ pub fn line_of(text: &str, offset: usize) -> usize {
 
 /// Read and validate the team file at `path`.
 pub fn load(path: &Path, programs: Programs) -> Result<Team> {
+    // `-f -`: the file on stdin (how `sb up` hands a host its roles); paths are relative to the
+    // current directory.
+    if path.as_os_str() == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| SbError::Usage(format!("cannot read the team file from stdin: {e}")))?;
+        let abs = std::env::current_dir()
+            .map_err(|e| SbError::Usage(format!("cannot resolve the current directory: {e}")))?
+            .join(DEFAULT_FILE);
+        return parse(&text, &abs, "<stdin>", programs);
+    }
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => SbError::Usage(format!(
@@ -275,8 +290,23 @@ pub fn parse(text: &str, path: &Path, shown: &str, programs: Programs) -> Result
                 ),
             );
         }
+        let host = r.host.as_ref().map(|h| {
+            if let Err(e) = crate::remote::check_host(h.get_ref()) {
+                p.at(h.span(), e.to_string());
+            }
+            h.get_ref().clone()
+        });
+        // A role on another host: its program, directory and repository are that host's, and
+        // that host's sb checks them.
+        let programs = if host.is_some() {
+            Programs::Unchecked
+        } else {
+            programs
+        };
         let launch = launch(r, &name, &dir, programs, &mut p);
         let cwd = match &r.cwd {
+            Some(c) if host.is_some() => PathBuf::from(c.get_ref()),
+            None if host.is_some() => PathBuf::new(),
             Some(c) => {
                 let d = dir.join(c.get_ref());
                 if !d.is_dir() {
@@ -300,7 +330,7 @@ pub fn parse(text: &str, path: &Path, shown: &str, programs: Programs) -> Result
                     w.span(),
                     format!("worktree branch {:?} of role {name} {why}", w.get_ref()),
                 );
-            } else if cwd.is_dir() && super::git::toplevel(&cwd).is_none() {
+            } else if host.is_none() && cwd.is_dir() && super::git::toplevel(&cwd).is_none() {
                 p.at(
                     w.span(),
                     format!(
@@ -318,6 +348,7 @@ pub fn parse(text: &str, path: &Path, shown: &str, programs: Programs) -> Result
                 cwd,
                 briefing,
                 worktree: r.worktree.as_ref().map(|w| w.get_ref().clone()),
+                host,
             });
         }
     }

@@ -13,6 +13,7 @@ pub mod down;
 pub mod file;
 pub mod git;
 pub mod init;
+pub mod remote;
 pub mod up;
 
 use super::Ctx;

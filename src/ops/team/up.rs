@@ -83,6 +83,10 @@ pub struct RoleUp {
     /// The pane the role was registered to before, when it moved.
     pub previous_pane: Option<String>,
     pub worktree: Option<WorktreeInfo>,
+    /// For a role with `host` in the team file: that host (its sb started it; this host points
+    /// the role there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -181,7 +185,36 @@ fn live_in<'a>(entry: &RoleEntry, panes: &'a [PaneInfo], session: &str) -> Optio
 }
 
 pub fn up(ctx: &Ctx, p: &UpParams) -> Result<UpReport> {
-    let team = file::load(&p.file, Programs::MustExist)?;
+    let mut team = file::load(&p.file, Programs::MustExist)?;
+    // Roles on other hosts are started there, by that host's sb.
+    let hosts = super::remote::split(&mut team);
+    let remote_roles = super::remote::up(ctx, &team, &hosts, p.dry_run, p.setup, p.timeout);
+    let remote_names: Vec<String> = remote_roles.iter().map(|r| r.role.clone()).collect();
+    if team.roles.is_empty() && team.watch.is_none() {
+        // Every role runs on another host: nothing to start here.
+        let ok = remote_roles.iter().all(|r| {
+            matches!(
+                r.status,
+                RoleStatus::Ready
+                    | RoleStatus::Started
+                    | RoleStatus::AlreadyUp
+                    | RoleStatus::Planned
+            )
+        });
+        return Ok(UpReport {
+            file: team.path.display().to_string(),
+            session: team.session.clone(),
+            dry_run: p.dry_run,
+            created_session: false,
+            roles: remote_roles,
+            watch: None,
+            wiring: vec![],
+            commands: vec![],
+            attach: String::new(),
+            peers: None,
+            ok,
+        });
+    }
     let sb =
         std::env::current_exe().map_err(|e| other(format!("cannot find the sb binary: {e}")))?;
     let reg = Registry::load(&ctx.state)?;
@@ -217,6 +250,7 @@ pub fn up(ctx: &Ctx, p: &UpParams) -> Result<UpReport> {
             respond: vec![],
             previous_pane: None,
             worktree: record.worktrees.get(&role.name).cloned(),
+            host: None,
         };
         match (entry, live) {
             (Some(e), Some(info)) => {
@@ -370,6 +404,7 @@ pub fn up(ctx: &Ctx, p: &UpParams) -> Result<UpReport> {
             &sb,
             &env,
             anchor.is_none(),
+            &remote_names,
         )?),
     };
     if !p.dry_run {
@@ -380,6 +415,7 @@ pub fn up(ctx: &Ctx, p: &UpParams) -> Result<UpReport> {
     if !p.dry_run {
         wait_ready(ctx, &team, &mut roles, p.timeout);
     }
+    roles.extend(remote_roles);
     let ok = roles.iter().all(|r| {
         matches!(
             r.status,
@@ -481,6 +517,7 @@ fn start_watch(
     sb: &Path,
     env: &[(String, String)],
     no_session: bool,
+    remote_roles: &[String],
 ) -> Result<WatchUp> {
     let alive = record.watch_pane.as_ref().filter(|w| {
         panes
@@ -498,6 +535,7 @@ fn start_watch(
         .roles
         .iter()
         .map(|r| r.name.as_str())
+        .chain(remote_roles.iter().map(String::as_str))
         .filter(|r| *r != notify)
         .collect();
     let mut cmd = format!(
