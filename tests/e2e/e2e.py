@@ -850,7 +850,14 @@ def g_send_between(s):
                                 45, after=mark, what="gb's turn with ga's message")
     check('from-name="ga">\nhello gb from ga MARK-g2\n</cross-session-message>' in e["user_text"],
           "gb got %r" % e["user_text"][:300])
-    msgs = [m for m in s.conversation() if m.get("from") == "ga" and m.get("to") == "gb"]
+    # gb may take the message before ga's sb has logged its outcome (it listens for a receipt)
+    def logged():
+        msgs = [m for m in s.conversation() if m.get("from") == "ga" and m.get("to") == "gb"]
+        return msgs if msgs and msgs[-1].get("outcome") != "sending" else None
+    try:
+        msgs = h.wait_until(logged, 10, 0.2, "ga's send logged")
+    except h.Timeout:
+        msgs = [m for m in s.conversation() if m.get("from") == "ga" and m.get("to") == "gb"]
     check(msgs and msgs[-1].get("delivered") and msgs[-1].get("via") == "native",
           "no natively delivered ga → gb message in the log: %s" % msgs[-1:])
     wait_idle_role(s, "ga")
