@@ -152,6 +152,15 @@ pub fn keys_verdict(
     Verdict::ok()
 }
 
+/// Whether a message may go to this pane over the agent's own socket (`crate::native`): nothing is
+/// typed, so an open menu or a draft does not matter; a shell in the foreground (the agent has
+/// exited) or a screen sb cannot read still refuses.
+pub fn native_verdict(role: &str, det: &Detection, foreground: Option<&str>) -> Verdict {
+    not_running(role, foreground)
+        .or_else(|| unreadable(role, det))
+        .unwrap_or_else(Verdict::ok)
+}
+
 const FORCE: &str = "or override with --force";
 
 /// The pane's foreground program is a shell or another non-agent: typing would run as a command.

@@ -40,6 +40,10 @@ pub struct SendArgs {
     /// After submitting, wait up to this many seconds until the peer is seen taking the message
     /// as a user turn; the result's `confirmation.confirmed` says whether it was.
     pub confirm_s: Option<f64>,
+    /// "paste" (typed, through the guard), "native" (over Claude Code's own socket: never typed,
+    /// so it cannot answer a prompt) or "auto" (native for a verified Claude Code, else paste).
+    /// Default: "auto".
+    pub via: Option<crate::native::Via>,
     /// When the peer cannot take the message now (a menu, a draft), queue it instead of
     /// failing: the result has outcome "queued", and a running `sb watch` delivers it as soon
     /// as the peer can take it (default false). Do not retry a queued message.
@@ -171,6 +175,14 @@ pub struct SendSummary {
     pub log_warning: Option<String>,
     /// With confirm_s: how it was checked and what was seen.
     pub confirmation: Option<ops::confirm::Confirmation>,
+    /// "paste" or "native": how the message went.
+    pub via: Option<String>,
+    /// Native delivery's report (msg_id, the recipient's receipt: "sent" or "held"); null for paste.
+    pub native: Option<crate::native::NativeReport>,
+    /// Why native delivery was not used when via "auto" pasted to Claude Code instead.
+    pub native_skipped: Option<String>,
+    /// Native delivery was tried and failed; the message was pasted through the guard instead.
+    pub native_failed: bool,
     /// The peer's state as the guard saw it; null with force.
     pub peer_state: Option<crate::detect::State>,
     /// With queue: the message was queued, not typed (why, until when, whether a watcher runs).
@@ -211,6 +223,10 @@ impl From<ops::send::SendReport> for SendSummary {
             confirmation: r.confirmation,
             peer_state: r.peer_state,
             queued: r.queued,
+            via: m.via,
+            native: r.native,
+            native_skipped: r.native_skipped,
+            native_failed: r.native_failed,
         }
     }
 }
@@ -280,6 +296,9 @@ impl SbServer {
     /// new user turn, and logged. Refused (logged as undelivered) when the peer shows an open
     /// menu or unsent text; then use detect_question and respond, or retry with when_ready_s, or
     /// pass queue: true to have `sb watch` deliver it when the peer can take it.
+    /// To a Claude Code peer it goes by default over Claude Code's own socket instead (via
+    /// "auto"): never typed, so never refused for a menu; `outcome: "held"` means the peer's user
+    /// must approve it first.
     #[tool]
     async fn send(
         &self,
@@ -299,6 +318,7 @@ impl SbServer {
                     .confirm_s
                     .map(|s| time::seconds("confirm_s", s))
                     .transpose()?,
+                via: a.via.unwrap_or(crate::native::DEFAULT_VIA),
                 queue: a.queue.unwrap_or(false),
                 ttl: a.ttl_s.map(|s| time::seconds("ttl_s", s)).transpose()?,
                 ..SendParams::new(a.to, a.text)

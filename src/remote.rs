@@ -505,6 +505,9 @@ pub fn send(ctx: &Ctx, reg: &Registry, entry: &RemoteEntry, p: &SendParams) -> R
         receipts: vec![],
         expires_at: None,
         basis: None,
+        // The host's sb chooses the path (`--via` is not passed on: an older sb there would not
+        // know it); its report says which it took.
+        via: None,
     };
     // The write-ahead that guards typing is the remote's own (flushed there before any byte is
     // typed); this copy is the sender's record, so it is appended without a flush.
@@ -598,6 +601,7 @@ pub fn send(ctx: &Ctx, reg: &Registry, entry: &RemoteEntry, p: &SendParams) -> R
             // next to the pane; and a copy queued here is that host's queue, not this one's.
             msg.receipts.clone_from(&report.message.receipts);
             msg.expires_at.clone_from(&report.message.expires_at);
+            msg.via.clone_from(&report.message.via);
             // Delivered there: a failure to log it here must not look like a failed send.
             if let Err(e) = append_message_with(&ctx.state, &msg, false) {
                 report.log_warning.get_or_insert(format!(

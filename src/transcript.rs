@@ -74,10 +74,22 @@ pub fn user_messages_in(agent: Agent, bytes: &[u8]) -> (Vec<String>, usize) {
 pub fn user_message(agent: Agent, line: &Value) -> Option<String> {
     let text = match agent {
         Agent::Claude => {
-            if line["type"] != "user" {
-                return None;
-            }
-            match &line["message"]["content"] {
+            // A message that arrives while Claude Code works is handed to the model with the
+            // next tool result, logged as a `queued_command` attachment (2.1.332) instead of a
+            // user line of its own.
+            let content = match line["type"].as_str() {
+                Some("user") => &line["message"]["content"],
+                Some("attachment")
+                    if line["attachment"]["type"] == "queued_command"
+                        && line["attachment"]["commandMode"]
+                            .as_str()
+                            .is_none_or(|m| m == "prompt") =>
+                {
+                    &line["attachment"]["prompt"]
+                }
+                _ => return None,
+            };
+            match content {
                 Value::String(s) => s.clone(),
                 parts => join_texts(parts, |p| {
                     (p["type"] == "text").then(|| p["text"].as_str()).flatten()
@@ -209,6 +221,21 @@ mod tests {
                 .0
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_claude_message_handed_over_mid_turn_is_a_user_message() {
+        // Shape as logged by Claude Code 2.1.332 for a message that arrived during a tool call.
+        let lines = concat!(
+            r#"{"type":"attachment","attachment":{"type":"queued_command","prompt":"[from:lead] queued for you","commandMode":"prompt"},"isMeta":true}"#,
+            "\n",
+            r#"{"type":"attachment","attachment":{"type":"queued_command","prompt":"/compact","commandMode":"bash"}}"#,
+            "\n",
+            r#"{"type":"attachment","attachment":{"type":"todo_reminder","prompt":"not a message"}}"#,
+            "\n",
+        );
+        let (msgs, _) = user_messages_in(Agent::Claude, lines.as_bytes());
+        assert_eq!(msgs, ["[from:lead] queued for you"]);
     }
 
     #[test]

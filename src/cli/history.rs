@@ -228,6 +228,7 @@ pub fn render(out: Out, m: &Message, now: SystemTime, utc: bool) -> String {
     let (mark, style) = match (outcome, m.receipts.last().map(|r| r.step)) {
         (Outcome::Sending, _) => ("? ", Style::Warn),
         (Outcome::Queued, _) => ("… ", Style::Warn),
+        (Outcome::Held, _) => ("? ", Style::Warn),
         (_, _) if !m.delivered => ("✗ ", Style::Bad),
         (_, Some(Step::Seen)) => ("✓✓ ", Style::Good),
         (_, Some(Step::Flagged)) => ("! ", Style::Warn),
@@ -271,6 +272,13 @@ pub fn render(out: Out, m: &Message, now: SystemTime, utc: bool) -> String {
                     .and_then(parse_rfc3339)
                     .map(|t| format!("; expires {}", short_time(t, now, utc)))
                     .unwrap_or_default()
+            ),
+            Style::Warn,
+        )),
+        Outcome::Held => Some((
+            format!(
+                "[{}]",
+                m.error.as_deref().unwrap_or("held for a person's approval")
             ),
             Style::Warn,
         )),

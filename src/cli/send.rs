@@ -16,9 +16,13 @@ use clap::Args;
 /// With `--queue` a refused message is not an error: it is stored as queued (exit 0) and a
 /// running `sb watch` types it, oldest first per recipient, as soon as the peer can take it; a
 /// message still queued after `--ttl` expires and its sender is told once.
+///
+/// With `--via native` (or `auto`, the default) a message to Claude Code goes over the session's
+/// own cross-session socket instead: nothing is typed, so it can never answer an open prompt; the
+/// recipient shows it as `Message from @ROLE` and may hold it for its user's approval.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  sb send dev 'take issue #14'\n  git diff | sb send reviewer -\n  sb send dev /clear\n  sb send dev --when-ready=5m 'next: issue #15'\n  sb send dev --queue 'when you are free: issue #16'   # sb watch delivers it\n  sb send dev --queue --ttl 10m 'only useful for 10 minutes'"
+    after_help = "Examples:\n  sb send dev 'take issue #14'\n  git diff | sb send reviewer -\n  sb send dev /clear\n  sb send dev --when-ready=5m 'next: issue #15'\n  sb send dev --queue 'when you are free: issue #16'   # sb watch delivers it\n  sb send dev --queue --ttl 10m 'only useful for 10 minutes'\n  sb send dev --via native 'even while a prompt is open'\n  sb send dev --via paste 'typed, as before'"
 )]
 pub struct SendArgs {
     /// Recipient role
@@ -62,6 +66,11 @@ pub struct SendArgs {
     /// With --queue: how long the message may wait before it expires [default: 1h]
     #[arg(long, value_name = "DURATION", requires = "queue", value_parser = time::parse_duration)]
     pub ttl: Option<std::time::Duration>,
+    /// How to deliver: `paste` types it through the guard; `native` sends it over Claude Code's
+    /// own socket (never typed; refused when the session offers none); `auto` uses native for a
+    /// Claude Code version sb has verified and pastes otherwise
+    #[arg(long, value_name = "PATH", value_parser = ["auto", "native", "paste"], default_value = crate::native::DEFAULT_VIA.as_str())]
+    pub via: String,
 }
 
 pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<()> {
@@ -91,6 +100,7 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<()> {
         id: a.id,
         queue: a.queue,
         ttl: a.ttl,
+        via: a.via.parse().map_err(SbError::Usage)?,
     };
     let r = send::send(ctx, &p)?;
     if let Some(w) = r.queued.as_ref().and_then(|q| q.warning.as_ref()) {
@@ -104,10 +114,13 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<()> {
             r.message.to, r.message.id, q.reason, r.message.to, q.expires_at
         ))
     } else {
-        let how = if r.message.submitted {
-            "sent"
-        } else {
-            "pasted (not submitted)"
+        let how = match (&r.native, r.message.submitted) {
+            (Some(n), _) if n.status == crate::native::NativeStatus::Held => {
+                "held for a person's approval in the recipient's session: sent natively"
+            }
+            (Some(_), _) => "sent natively",
+            (None, true) => "sent",
+            (None, false) => "pasted (not submitted)",
         };
         let confirmed = match &r.confirmation {
             Some(c) if c.confirmed => {
@@ -121,6 +134,9 @@ pub fn run(ctx: &Ctx, out: Out, a: SendArgs) -> Result<()> {
             r.message.to, r.bytes, r.pane, r.message.id
         ))
     };
+    if let (Some(why), true) = (&r.native_skipped, r.native_failed) {
+        note(&format!("sb: pasted, not sent natively: {why}"));
+    }
     if let Some(w) = &r.log_warning {
         note(&format!("sb: warning: {w}"));
     }

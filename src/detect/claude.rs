@@ -51,11 +51,17 @@ pub const AGENT: AgentRules = AgentRules {
     classify,
 };
 
-/// The input box's `❯` + NBSP at column 0 is drawn by Claude Code only.
+/// The input box's `❯` + NBSP at column 0 is drawn by Claude Code only, and so is the echo of a
+/// message from another session (`› Message from @dev: …`, 2.1.332), whose `›` would otherwise
+/// read as Codex's prompt.
 fn marks(s: &Screen, i: usize) -> bool {
     let c = &s.rows[i].chars;
-    c.first() == Some(&RULES.prompt) && c.get(1) == Some(&RULES.prompt_gap)
+    (c.first() == Some(&RULES.prompt) && c.get(1) == Some(&RULES.prompt_gap))
+        || s.rows[i].text.starts_with(PEER_ECHO)
 }
+
+/// How Claude Code shows a message that came over its cross-session socket.
+const PEER_ECHO: &str = "\u{203a} Message from @";
 
 /// Classifies a parsed screen with Claude Code's rules.
 pub fn classify(s: &Screen, title: Option<&str>, agent: Agent) -> Detection {

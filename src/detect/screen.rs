@@ -201,7 +201,9 @@ fn parse_styled(lines: &[&str], wants_attrs: &dyn Fn(&str) -> bool) -> Vec<Row> 
     // `rows()` walks the grid once; `cell()` costs ~20 ns, so cells are read only for the rows
     // whose attributes the rules look at, and only as far as their text goes.
     for (r, text) in (0..nr.get()).zip(screen.rows(0, nc.get())) {
-        let text = text.trim_end();
+        // Only the blanks of empty cells: a trailing NBSP is text (Claude Code's empty input
+        // box is `❯` + NBSP), as in a plain capture.
+        let text = text.trim_end_matches(' ');
         if !wants_attrs(text) {
             let chars: Vec<char> = text
                 .chars()

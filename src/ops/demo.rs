@@ -164,8 +164,14 @@ fn run_loop(
     let mut p = super::send::SendParams::new("dev", "take issue #14");
     p.from = Some("gestor".into());
     super::send::send(ctx, &p)?;
+    // Back at gestor once the last hop's outcome is logged (its write-ahead record comes before
+    // the text reaches the pane).
     let done = wait_until(LOOP_WAIT, || {
-        super::history::inbox(ctx, "gestor", Some(1)).is_ok_and(|h| !h.messages.is_empty())
+        super::history::inbox(ctx, "gestor", Some(1)).is_ok_and(|h| {
+            h.messages
+                .iter()
+                .any(|m| m.outcome() != crate::store::log::Outcome::Sending)
+        })
     });
     if !done {
         return Err(SbError::Timeout {

@@ -45,13 +45,15 @@ fn check(name: &str, status: Status, detail: impl Into<String>, fix: Option<Stri
     }
 }
 
-/// Run every check. Only `tmux -V`, `tmux list-panes`, a control-mode client for the watch-mode
-/// check (closed at once) and `claude mcp get` are run. With
+/// Run every check. Only `tmux -V`, one `tmux list-panes`, one `display-message` per role (for
+/// native delivery), a control-mode client for the watch-mode check (closed at once) and
+/// `claude mcp get` are run. With
 /// `claude`, a missing hook or MCP registration fails instead of being skipped as optional.
 pub fn doctor(ctx: &Ctx, claude: bool) -> DoctorReport {
     let mut checks = vec![tmux_found(ctx), inside_tmux(ctx), state_dir(ctx)];
     checks.extend(panes(ctx));
     checks.push(watch_mode(ctx));
+    checks.extend(native(ctx));
     let hook_bin = hook(&mut checks, claude);
     checks.push(mcp(claude));
     for (name, status) in [
@@ -215,6 +217,34 @@ fn watch_mode(ctx: &Ctx) -> Check {
             Some("use tmux 3.2 or later for event-driven watching".into()),
         ),
     }
+}
+
+/// For each role whose pane runs Claude Code: whether `send --via auto` would deliver over its
+/// own socket (`crate::native`), and if not, why.
+fn native(ctx: &Ctx) -> Vec<Check> {
+    let Ok(reg) = crate::store::registry::Registry::load(&ctx.state) else {
+        return vec![];
+    };
+    reg.roles
+        .iter()
+        .filter_map(|(role, entry)| {
+            let pane = crate::pane::Pane::of(ctx, role, entry.clone());
+            let name = format!("native {role}");
+            Some(match crate::native::status(&pane)? {
+                Ok(detail) => check(&name, Status::Ok, detail, None),
+                Err(why) => check(
+                    &name,
+                    Status::Warn,
+                    format!("--via auto pastes (through the guard): {why}"),
+                    Some(format!(
+                        "native delivery needs Claude Code {}–{} with cross-session messaging on",
+                        crate::native::VERIFIED_VERSIONS.0,
+                        crate::native::VERIFIED_VERSIONS.1
+                    )),
+                ),
+            })
+        })
+        .collect()
 }
 
 /// What is reported for Claude Code wiring that is not there: a failure when asked for it

@@ -225,7 +225,8 @@ pub fn identity_line(role: &str, peers: &[String]) -> String {
     };
     format!(
         "You are \"{role}\" in sb (session bridge); peers: {peers}. Use `sb send ROLE TEXT` to \
-         message a peer (it arrives in their prompt as `[from:{role}] TEXT`), `sb peers` to list \
+         message a peer (it arrives in their prompt as `[from:{role}] TEXT`, or in Claude Code as \
+         a message from @{role}), `sb peers` to list \
          them, `sb inbox {role}` to reread messages sent to you."
     )
 }

@@ -10,6 +10,7 @@ use crate::agents;
 use crate::clock::{new_id, now_rfc3339};
 use crate::detect::{Agent, State};
 use crate::error::{Result, SbError};
+use crate::native::{self, Plan, Via};
 use crate::pane::{Observation, Pane};
 use crate::poll::{Step, Waited, poll_until};
 use crate::store::log::{
@@ -48,6 +49,9 @@ pub struct SendParams {
     pub queue: bool,
     /// How long a queued message may wait (default `time::QUEUE_TTL`).
     pub ttl: Option<Duration>,
+    /// Typed (`paste`), over Claude Code's own socket (`native`), or native when possible
+    /// (`auto`); see `crate::native`.
+    pub via: Via,
 }
 
 impl SendParams {
@@ -65,6 +69,8 @@ impl SendParams {
             id: None,
             queue: false,
             ttl: None,
+            // sb's own notices (watch, down, receipts) keep typing through the guard.
+            via: Via::Paste,
         }
     }
 }
@@ -88,6 +94,17 @@ pub struct SendReport {
     /// and whether a watcher runs to deliver it. Null when it was delivered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queued: Option<super::queue::Queued>,
+    /// Native delivery (`via: native`): the frame's id, the recipient's receipt; null for paste.
+    #[serde(default)]
+    pub native: Option<crate::native::NativeReport>,
+    /// Why native delivery was not used when `--via auto` pasted to Claude Code instead (no
+    /// socket, an unverified version, or it failed: see `native_failed`).
+    #[serde(default)]
+    pub native_skipped: Option<String>,
+    /// Native delivery was tried and failed (refused, expired, the socket did not take it): the
+    /// message was pasted through the guard instead.
+    #[serde(default)]
+    pub native_failed: bool,
 }
 
 /// How often `--when-ready` looks at the peer again.
@@ -118,6 +135,10 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         text.clone()
     };
     let pane = Pane::of(ctx, &p.to, reg.get(&p.to)?.clone());
+    // The sender's pane names the reply address of a native message (see `native::reply_socket`).
+    let sender = (p.via != Via::Paste)
+        .then(|| reg.get(&from).ok().map(|e| Pane::of(ctx, &from, e.clone())))
+        .flatten();
     if p.queue && (p.force || p.when_ready.is_some() || !p.submit || !p.tag || p.settle_ms > 0) {
         return Err(SbError::Usage(
             "--queue delivers later as a plain send would: it does not combine with --force, --when-ready, --no-submit, --no-tag or --settle-ms".into(),
@@ -146,6 +167,7 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         receipts: vec![],
         expires_at: None,
         basis: None,
+        via: None,
     };
     // With --queue the recipient's queue lock is held throughout: a message never overtakes
     // one queued before it, and a watcher never delivers the queue meanwhile.
@@ -168,10 +190,23 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     // Without --when-ready one try; with it, a refusal is tried again until the time is up. The
     // outcome is logged under the pane lock, so the logs list messages in delivery order.
     let mut last_refusal = None;
+    // Native delivery that failed once (refused by the recipient) is not tried again by a
+    // --when-ready retry: the retries paste. `--via native` does not wait (nothing is typed, so
+    // there is nothing to be ready for).
+    let native_gave_up = std::cell::RefCell::new(None);
     let waited = poll_until(p.when_ready.unwrap_or_default(), READY_POLL, || {
         let lock = pane.lock()?;
-        match attempt(&pane, p, &typed) {
-            Err(e @ SbError::Refused { .. }) if p.when_ready.is_some() => {
+        let tried = attempt(
+            &pane,
+            p,
+            &typed,
+            &msg.text,
+            &from,
+            sender.as_ref(),
+            &native_gave_up,
+        );
+        match tried {
+            Err(e @ SbError::Refused { .. }) if p.when_ready.is_some() && p.via != Via::Native => {
                 drop(lock);
                 last_refusal = Some(e);
                 if crate::interrupt::requested() {
@@ -193,8 +228,14 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         Err(e) => (Err(e), None),
     };
     msg.ts = now_rfc3339();
-    let (seen, submitted) = match seen {
-        Ok(seen) => seen,
+    let Attempt {
+        seen,
+        submitted,
+        native,
+        native_skipped,
+        native_failed,
+    } = match seen {
+        Ok(a) => a,
         Err(SbError::Refused { reason, .. }) if p.queue => {
             drop(lock);
             return queue_it(ctx, p, msg, &pane, reason, None, 0);
@@ -219,14 +260,23 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
     };
     drop(queue_lock);
     let typed_at = msg.ts.clone();
-    mark_delivered(
-        &mut msg,
-        p.submit,
-        submitted,
-        seen.as_ref(),
-        transcript_start.clone(),
-        &typed_at,
-    );
+    match &native {
+        Some((n, transcript)) => {
+            native::mark_delivered(&mut msg, n, transcript.as_ref(), &typed_at)
+        }
+        None => {
+            mark_delivered(
+                &mut msg,
+                p.submit,
+                submitted,
+                seen.as_ref(),
+                transcript_start.clone(),
+                &typed_at,
+            );
+            msg.via = Some("paste".into());
+        }
+    }
+    let held = msg.outcome() == Outcome::Held;
     // The text is in the peer's pane now: a failure to log the outcome must not look like a
     // failed send (a caller would send it again). The write-ahead record already names it.
     let log_warning = append_message_with(&ctx.state, &msg, false)
@@ -234,7 +284,9 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         .map(|e| format!("the message was delivered, but its outcome could not be logged: {e}"));
     drop(lock);
     // Only a delivered message says both roles were alive.
-    super::register::touch(ctx, &reg, &[&from, &p.to]);
+    if !held {
+        super::register::touch(ctx, &reg, &[&from, &p.to]);
+    }
     let before = super::confirm::Before {
         state: seen.as_ref().map(|o| o.detection.state),
         visible: seen.as_ref().map_or(0, |o| {
@@ -249,7 +301,18 @@ pub fn send(ctx: &Ctx, p: &SendParams) -> Result<SendReport> {
         confirmation: None,
         log_warning,
         queued: None,
+        native: native.as_ref().map(|(n, _)| n.clone()),
+        native_skipped,
+        native_failed,
     };
+    if let Some((n, transcript)) = &native {
+        // Nothing was typed: the frame carries the text without the tag.
+        report.bytes = report.message.text.len();
+        if let (Some(timeout), false) = (p.confirm, held) {
+            report.confirmation = Some(native::confirm(transcript.as_ref(), &n.msg_id, timeout));
+        }
+        return Ok(report);
+    }
     if let (Some(timeout), true) = (p.confirm, p.submit) {
         let agent = seen.as_ref().map_or(Agent::Unknown, |o| o.detection.agent);
         report.confirmation = Some(super::confirm::confirm(
@@ -337,16 +400,115 @@ fn queue_it(
             watcher_running,
             warning,
         }),
+        native: None,
+        native_skipped: None,
+        native_failed: false,
     })
 }
 
-/// One try under the pane lock: read the screen, ask the guard, paste and submit as the
-/// agent's profile says. Returns what was seen (nothing when --force could not read the pane)
-/// and whether the message was submitted.
-fn attempt(pane: &Pane, p: &SendParams, typed: &str) -> Result<(Option<Observation>, bool)> {
-    let seen = look(pane, p.force)?;
+/// What one try did: what was seen (nothing when --force could not read the pane), whether the
+/// message was submitted, native delivery's report, and why native was not used.
+struct Attempt {
+    seen: Option<Observation>,
+    submitted: bool,
+    native: Option<(native::NativeReport, Option<(std::path::PathBuf, u64)>)>,
+    native_skipped: Option<String>,
+    native_failed: bool,
+}
+
+/// One try under the pane lock: read the screen; with `--via auto|native` deliver over Claude
+/// Code's socket when the session offers one (`native::try_deliver`); else ask the guard, paste
+/// and submit as the agent's profile says.
+fn attempt(
+    pane: &Pane,
+    p: &SendParams,
+    typed: &str,
+    text: &str,
+    from: &str,
+    sender: Option<&Pane>,
+    native_gave_up: &std::cell::RefCell<Option<String>>,
+) -> Result<Attempt> {
+    if p.via == Via::Paste {
+        let seen = look(pane, p.force)?;
+        let submitted = type_in(pane, seen.as_ref(), typed, p.submit, p.settle_ms)?;
+        return Ok(Attempt {
+            seen,
+            submitted,
+            native: None,
+            native_skipped: None,
+            native_failed: false,
+        });
+    }
+    let mut seen = match pane.observe() {
+        Ok(obs) => Some(obs),
+        // --force types without a reading; the paste itself re-checks the pane.
+        Err(_) if p.force => None,
+        Err(e) => return Err(e),
+    };
+    let mut native_skipped = None;
+    let mut native_failed = false;
+    // A slash command must be typed to run, and --no-submit leaves text in the box: paste only.
+    let typed_only = if !p.submit {
+        Some("--no-submit leaves the text in the input box, which only typing does")
+    } else if is_slash_command(text) {
+        Some("a slash command runs only when typed")
+    } else {
+        None
+    };
+    if let (Some(why), Via::Native) = (typed_only, p.via) {
+        return Err(SbError::Usage(format!(
+            "--via native cannot send this: {why}; use --via paste or auto"
+        )));
+    }
+    if let Some(why) = native_gave_up.borrow().clone() {
+        native_skipped = Some(why);
+        native_failed = true;
+    } else if let Some(obs) = &seen
+        && typed_only.is_none()
+    {
+        match native::try_deliver(pane, obs, p.via, from, sender, text) {
+            Plan::Done(r, transcript) => {
+                let submitted = r.status == native::NativeStatus::Sent;
+                return Ok(Attempt {
+                    seen,
+                    submitted,
+                    native: Some((r, transcript)),
+                    native_skipped: None,
+                    native_failed: false,
+                });
+            }
+            Plan::Fail(e) => return Err(e),
+            Plan::Paste { why, tried } => {
+                if tried {
+                    *native_gave_up.borrow_mut() = why.clone();
+                    // A second later: the guard decides on a fresh reading.
+                    seen = Some(pane.observe()?);
+                }
+                native_skipped = why;
+                native_failed = tried;
+            }
+        }
+    }
+    if let Some(obs) = &seen
+        && let (false, Some(reason)) = (p.force, &obs.verdict.refusal)
+    {
+        let reason = match &native_skipped {
+            Some(why) => format!("{reason} (native delivery was not used: {why})"),
+            None => reason.clone(),
+        };
+        return Err(SbError::Refused {
+            reason,
+            hint: obs.verdict.hint.clone().unwrap_or_default(),
+        });
+    }
     let submitted = type_in(pane, seen.as_ref(), typed, p.submit, p.settle_ms)?;
-    Ok((seen, submitted))
+    Ok(Attempt {
+        seen,
+        submitted,
+        native: None,
+        native_skipped,
+        native_failed,
+    })
 }
 
 /// Read the pane and ask the guard (under the pane lock): a refusal is `Refused`. With `force`

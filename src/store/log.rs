@@ -49,6 +49,10 @@ pub struct Message {
     /// A delivered message: what its `seen` receipt is checked against (taken before typing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub basis: Option<SeenBasis>,
+    /// How it went: `paste` (typed into the pane) or `native` (over Claude Code's own socket,
+    /// `crate::native`). Absent in write-ahead and queued records and in older logs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<String>,
 }
 
 /// One step of a message's way to its recipient.
@@ -122,6 +126,9 @@ pub enum Outcome {
     Expired,
     /// Removed from the queue (`sb queue drop`): never typed.
     Dropped,
+    /// Sent over Claude Code's socket (`via: native`) and held there for a person's yes/no
+    /// (the recipient's `crossSessionInbound` setting): not yet seen by its model.
+    Held,
 }
 
 impl Message {
@@ -530,6 +537,7 @@ mod tests {
             receipts: vec![],
             expires_at: None,
             basis: None,
+            via: None,
         }
     }
 

@@ -17,6 +17,9 @@ pub struct Message {
     pub submitted: bool,
     pub error: Option<String>,
     pub outcome: String,
+    /// `paste` or `native`; absent on write-ahead records.
+    #[serde(default)]
+    pub via: Option<String>,
     #[serde(default)]
     pub receipts: Vec<Receipt>,
     #[serde(default)]
@@ -130,6 +133,11 @@ struct Send {
     peer_state: Option<String>,
     confirmation: Option<serde_json::Value>,
     log_warning: Option<String>,
+    #[serde(default)]
+    via: Option<String>,
+    native: Option<serde_json::Value>,
+    native_skipped: Option<String>,
+    native_failed: bool,
     #[serde(default)]
     receipts: Vec<Receipt>,
     #[serde(default)]

@@ -11,6 +11,7 @@ mod hook;
 mod json;
 mod locale;
 mod mcp;
+mod native;
 mod queue;
 mod readme;
 mod reliability;

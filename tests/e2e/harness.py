@@ -276,10 +276,10 @@ class Env:
 
     # -- claude
     def start_claude(self, name, settings=None, permissions_default=False, mcp_servers=None,
-                     extra_env=None, workdir=None, args=(), gated=False, shell_after=False):
+                     extra_env=None, workdir=None, args=(), gated=False, shell_after=False, home=None):
         s = Claude(self, name, settings=settings, permissions_default=permissions_default,
                    mcp_servers=mcp_servers, extra_env=extra_env, workdir=workdir, args=args, gated=gated,
-                   shell_after=shell_after)
+                   shell_after=shell_after, home=home)
         self.sessions.append(s)
         return s
 
@@ -310,7 +310,18 @@ class Env:
 
 
 def seed_home(home, workdir, settings=None, mcp_servers=None):
+    """A pre-seeded HOME for Claude Code. A HOME that is already seeded (sessions sharing one, as
+    one user's sessions do) only gets `workdir` trusted as well; its settings are kept."""
     os.makedirs(os.path.join(home, ".claude"), exist_ok=True)
+    cfg_path = os.path.join(home, ".claude.json")
+    if os.path.exists(cfg_path):
+        with open(cfg_path) as f:
+            cfg = json.load(f)
+        cfg["projects"][workdir] = {"hasTrustDialogAccepted": True, "allowedTools": [],
+                                    "hasCompletedProjectOnboarding": True}
+        with open(cfg_path, "w") as f:
+            json.dump(cfg, f, indent=2)
+        return
     cfg = {
         "hasCompletedOnboarding": True,
         "lastOnboardingVersion": CLAUDE_VERSION,
@@ -358,11 +369,12 @@ class Claude:
     """One Claude Code session in its own pane, HOME and working directory."""
 
     def __init__(self, env, name, settings=None, permissions_default=False, mcp_servers=None,
-                 extra_env=None, workdir=None, args=(), gated=False, shell_after=False):
+                 extra_env=None, workdir=None, args=(), gated=False, shell_after=False, home=None):
         self.env = env
         self.name = name
         self.root = os.path.join(env.dir, name)
-        self.home = os.path.join(self.root, "home")
+        # `home`: a HOME shared with other sessions (seeded by the first), else its own
+        self.home = home or os.path.join(self.root, "home")
         self.workdir = workdir or os.path.join(self.root, "work")
         os.makedirs(self.home, exist_ok=True)
         os.makedirs(self.workdir, exist_ok=True)

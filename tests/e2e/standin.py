@@ -20,6 +20,9 @@ that text (the argument, where one is taken, is the rest of that line):
                               tool_use mcp__session-bridge__send {to, from (default standin), text};
                               first ToolSearch select:… when the tool is deferred (2.1.332 defers MCP tools)
   SB_TOOL: <name> <json>      tool_use of any tool with the given JSON input
+  SB_REPLY: <text>            in a message from another Claude Code session (`<cross-session-message
+                              from="uds:…">`): tool_use SendMessage {to: that from address, message:
+                              <text>} (first ToolSearch select:SendMessage when the tool is deferred)
   SB_ON_NOTICE: <label>       a standing order, in any earlier user turn of the conversation: a later
                               turn that is an `sb watch` notice (`[sb watch] ROLE is waiting on a
                               menu` with lines `N. LABEL → sb respond ROLE --option N --expect FP`)
@@ -228,6 +231,11 @@ def script_steps(turn_text, earlier_turns=()):
         return "bash", [[text("I will run a command."),
                          tool("Bash", {"command": cmd, "description": "Run the scripted command"})]], \
             "Bash done.", {}
+    if "SB_REPLY" in t:
+        m = re.search(r'<cross-session-message from="([^"]+)"', t)
+        inp = {"to": m.group(1) if m else "nobody", "message": arg_after(t, "SB_REPLY")}
+        return "peer_reply", [[text("Replying to the session that wrote."), tool(SEND_MESSAGE, inp)]], \
+            "Replied.", {}
     if "SB_EDIT" in t:
         path = arg_after(t, "SB_EDIT") or "README.md"
         first = ""
@@ -284,7 +292,9 @@ def _num(s, default):
 
 MCP_SEND = "mcp__session-bridge__send"
 MCP_RESPOND = "mcp__session-bridge__respond"
-MCP_SCRIPTS = {"mcp_send": MCP_SEND, "mcp_respond": MCP_RESPOND}
+SEND_MESSAGE = "SendMessage"
+# tools 2.1.332 may defer behind ToolSearch (MCP tools, SendMessage)
+MCP_SCRIPTS = {"mcp_send": MCP_SEND, "mcp_respond": MCP_RESPOND, "peer_reply": SEND_MESSAGE}
 
 
 def turn_tool_uses(body):

@@ -9,6 +9,7 @@ mod errors;
 mod parity;
 mod protocol;
 mod tools;
+mod via;
 
 use crate::env::{SB, TestEnv, stderr, wait_for};
 use serde_json::{Value, json};
