@@ -14,7 +14,7 @@ use super::confirm::{self, Before};
 use crate::clock::{now_rfc3339, parse_rfc3339};
 use crate::detect::State;
 use crate::error::Result;
-use crate::pane::Pane;
+use crate::pane::{Observation, Pane};
 use crate::store::log::{Message, Outcome, Step, append_receipt, file_len, read_from};
 use crate::store::registry::Registry;
 use std::collections::BTreeMap;
@@ -126,13 +126,16 @@ impl Receipts {
         }
         let ids: Vec<String> = self.tracked.keys().cloned().collect();
         let mut notices = Vec::new();
+        // One screen reading per recipient per round, however many of its messages are tracked
+        // (each reading is a tmux call; with polling, a new process).
+        let mut screens: BTreeMap<String, Option<Observation>> = BTreeMap::new();
         for id in ids {
             let Some(t) = self.tracked.get_mut(&id) else {
                 continue;
             };
             let waited = age(&t.msg);
             let flaggable = t.flaggable;
-            let check = look(ctx, reg, t, waited);
+            let check = look(ctx, reg, t, waited, &mut screens);
             if let Some(via) = check {
                 if let Ok(Some(m)) = self.record(ctx, &id, Step::Seen, Some(via), None) {
                     events.push(ReceiptEvent::Seen {
@@ -202,7 +205,13 @@ impl Receipts {
 
 /// Whether the tracked message was taken: `Some("transcript")` / `Some("screen")`. Presses Enter
 /// once more (as `--confirm` does) when the text still sits in the box after `RETRY_AFTER`.
-fn look(ctx: &Ctx, reg: &Registry, t: &mut Tracked, waited: Duration) -> Option<&'static str> {
+fn look(
+    ctx: &Ctx,
+    reg: &Registry,
+    t: &mut Tracked,
+    waited: Duration,
+    screens: &mut BTreeMap<String, Option<Observation>>,
+) -> Option<&'static str> {
     let basis = t.msg.basis.clone()?;
     let probe = confirm::probe(&t.msg.text);
     if let Some(path) = &basis.transcript {
@@ -218,7 +227,10 @@ fn look(ctx: &Ctx, reg: &Registry, t: &mut Tracked, waited: Duration) -> Option<
     }
     let entry = reg.get(&t.msg.to).ok()?;
     let pane = Pane::of(ctx, &t.msg.to, entry.clone());
-    let obs = pane.observe().ok()?;
+    let obs = screens
+        .entry(t.msg.to.clone())
+        .or_insert_with(|| pane.observe().ok())
+        .as_ref()?;
     let in_box = confirm::in_draft(&obs.detection, &probe);
     if by_screen {
         let before = Before {
@@ -233,6 +245,7 @@ fn look(ctx: &Ctx, reg: &Registry, t: &mut Tracked, waited: Duration) -> Option<
     if in_box && !t.retried && waited >= RETRY_AFTER {
         t.retried = true;
         let _ = confirm::retry_enter(&pane, &probe);
+        screens.remove(&t.msg.to); // the Enter may have changed the screen
     }
     None
 }
