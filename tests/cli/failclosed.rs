@@ -491,8 +491,14 @@ fn a_busy_codex_is_not_typed_into_and_c_c_needs_force() {
     assert!(wait_for(Duration::from_secs(5), || {
         env.run(&["send", "dev", "now"]).status.success()
     }));
-    // One C-c on an empty Codex prompt quits Codex: not without --force.
-    let before = dev.bytes().len();
+    // One C-c on an empty Codex prompt quits Codex: not without --force. The message's bytes
+    // may still be reaching the agent: count them once they have stopped growing.
+    let mut before = dev.bytes().len();
+    assert!(wait_for(Duration::from_secs(5), || {
+        std::thread::sleep(Duration::from_millis(300));
+        let now = dev.bytes().len();
+        std::mem::replace(&mut before, now) == now
+    }));
     let out = env.run(&["respond", "dev", "C-c"]);
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     assert!(
