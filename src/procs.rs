@@ -117,7 +117,8 @@ mod tests {
         assert_eq!(s.ppid, 7);
         assert_eq!(s.cpu_ticks, 0);
         assert_eq!(s.start, "98765");
-        let busy = ProcStat::parse("9 (x) R 1 9 9 0 -1 0 0 0 0 0 250 31 0 0 20 0 1 0 5 1 2").unwrap();
+        let busy =
+            ProcStat::parse("9 (x) R 1 9 9 0 -1 0 0 0 0 0 250 31 0 0 20 0 1 0 5 1 2").unwrap();
         assert_eq!(busy.cpu_ticks, 281);
         assert!(ProcStat::parse("garbage").is_none());
     }
@@ -125,7 +126,10 @@ mod tests {
     #[test]
     fn a_new_process_is_young_and_this_one_is_older() {
         use std::time::Duration;
-        let mut child = std::process::Command::new("sleep").arg("5").spawn().unwrap();
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .spawn()
+            .unwrap();
         let young = age(child.id()).unwrap();
         child.kill().unwrap();
         child.wait().unwrap();

@@ -171,8 +171,14 @@ mod tests {
         assert_eq!(profile(Agent::Codex).while_busy, WhileBusy::Disrupts);
         assert!(profile(Agent::Codex).quitting_keys.contains(&"C-c"));
         assert!(matches!(profile(Agent::Claude).startup, Startup::Drawn));
-        assert!(matches!(profile(Agent::Codex).startup, Startup::Marker { .. }));
-        assert!(matches!(profile(Agent::Gemini).startup, Startup::Quiet { .. }));
+        assert!(matches!(
+            profile(Agent::Codex).startup,
+            Startup::Marker { .. }
+        ));
+        assert!(matches!(
+            profile(Agent::Gemini).startup,
+            Startup::Quiet { .. }
+        ));
     }
 
     #[test]

@@ -290,22 +290,26 @@ fn wiring_text(out: Out, w: &up::Wiring, dry_run: bool) -> String {
         (HookAction::Unchanged, _) => None,
         (HookAction::Added, true) => Some(format!(
             "the {event} hook is not in {}: without it the {} roles do not get their briefings; `sb setup{flag}` would add it",
-            r.hook.settings, w.agent_name()
+            r.hook.settings,
+            w.agent_name()
         )),
         (HookAction::Updated, true) => Some(format!(
             "the {event} hook in {} runs another sb or misses a source; `sb setup{flag}` would update it",
             r.hook.settings
         )),
-        (HookAction::Added | HookAction::Updated, false) => Some(format!(
-            "the {event} hook was added to {}",
-            r.hook.settings
-        )),
+        (HookAction::Added | HookAction::Updated, false) => {
+            Some(format!("the {event} hook was added to {}", r.hook.settings))
+        }
         _ => None,
     };
     let mcp = match (r.mcp.action, r.dry_run) {
         (McpAction::Registered, true) => Some(format!(
             "the MCP server session-bridge is not registered; `sb setup{flag}` would {}: {}",
-            if w.agent == Target::Claude { "run" } else { "add" },
+            if w.agent == Target::Claude {
+                "run"
+            } else {
+                "add"
+            },
             r.mcp.command
         )),
         (McpAction::Registered, false) => {

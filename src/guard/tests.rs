@@ -216,6 +216,9 @@ fn codex_has_started_once_its_footer_names_the_model_and_folder() {
     }
     // A menu or a shell is not a started composer.
     assert!(!ready(&fixture("codex", "09-approval-exec-command")));
-    assert!(!ready(&fixture("codex", "31-exited-to-shell-after-slash-quit")));
+    assert!(!ready(&fixture(
+        "codex",
+        "31-exited-to-shell-after-slash-quit"
+    )));
     assert!(!ready(""));
 }

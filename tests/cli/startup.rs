@@ -65,7 +65,10 @@ fn a_codex_without_its_footer_is_starting_and_refused_until_the_footer_shows() {
     ]);
     swapper.join().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(t.elapsed() >= Duration::from_millis(1400), "it waited for the footer");
+    assert!(
+        t.elapsed() >= Duration::from_millis(1400),
+        "it waited for the footer"
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["outcome"], "delivered", "{v}");
     let inputs = rev.wait_inputs(2);

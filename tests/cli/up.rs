@@ -689,7 +689,11 @@ fn codex_and_gemini_roles_are_ready_once_started_and_their_wiring_is_checked() {
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
     // Codex draws its composer before its session has started (no model · folder footer).
     let codex_screen = env.dir.path().join("codex.screen");
-    std::fs::write(&codex_screen, agent_screen("codex", "92-lab-120x40-01-idle")).unwrap();
+    std::fs::write(
+        &codex_screen,
+        agent_screen("codex", "92-lab-120x40-01-idle"),
+    )
+    .unwrap();
     std::fs::write(
         env.dir.path().join("gemini.screen"),
         agent_screen("gemini", "06-idle-after-reply"),

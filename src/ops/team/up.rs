@@ -670,12 +670,8 @@ fn wait_ready(ctx: &Ctx, team: &Team, roles: &mut [RoleUp], timeout: Duration) {
             // Ready only when the guard would also type into it (an agent, not a shell).
             // A Codex or Gemini that has drawn its box but not finished starting is not ready.
             let status = handle.agent_status(&det, &snap);
-            let verdict = crate::guard::verdict(
-                &role.name,
-                &det,
-                Some(&snap.info.command),
-                status.as_ref(),
-            );
+            let verdict =
+                crate::guard::verdict(&role.name, &det, Some(&snap.info.command), status.as_ref());
             let deliverable = verdict.deliverable;
             let key = if ready(&det) && deliverable {
                 Some("ready".to_string())
