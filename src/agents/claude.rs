@@ -69,10 +69,15 @@ pub fn config_dirs(transcript_path: Option<&str>) -> Vec<PathBuf> {
     dirs
 }
 
-/// The status Claude Code reports for `pane` (whose first process is `pane_pid`), if a trusted
-/// session file for it exists in one of `dirs`.
-pub fn status_for_pane(dirs: &[PathBuf], pane: &str, pane_pid: u32) -> Option<AgentStatus> {
-    let mut best: Option<(f64, AgentStatus)> = None;
+/// The session files in `dirs` that sb trusts for `pane` (whose first process is `pane_pid`):
+/// they name the pane and their pid runs in it with the same procStart. With each, its path and
+/// `updatedAt`.
+fn trusted_sessions(
+    dirs: &[PathBuf],
+    pane: &str,
+    pane_pid: u32,
+) -> Vec<(f64, PathBuf, SessionFile)> {
+    let mut found = Vec::new();
     for dir in dirs {
         let Ok(entries) = std::fs::read_dir(dir.join("sessions")) else {
             continue;
@@ -85,26 +90,44 @@ pub fn status_for_pane(dirs: &[PathBuf], pane: &str, pane_pid: u32) -> Option<Ag
             let Some(f) = read_session(&path) else {
                 continue;
             };
-            if !names_pane(f.tmux.as_deref(), pane) || !is_live(&f, pane_pid) {
-                continue;
-            }
-            let Some(status) = f.status.clone() else {
-                continue;
-            };
-            let when = f.updated_at.as_ref().and_then(as_f64).unwrap_or(0.0);
-            if best.as_ref().is_none_or(|(t, _)| when > *t) {
-                best = Some((
-                    when,
-                    AgentStatus {
-                        status,
-                        waiting_for: f.waiting_for.clone(),
-                        source: path.display().to_string(),
-                    },
-                ));
+            if names_pane(f.tmux.as_deref(), pane) && is_live(&f, pane_pid) {
+                let when = f.updated_at.as_ref().and_then(as_f64).unwrap_or(0.0);
+                found.push((when, path, f));
             }
         }
     }
-    best.map(|(_, s)| s)
+    found
+}
+
+/// The most recently updated of `items` (the first of equals).
+fn newest<T>(items: impl IntoIterator<Item = (f64, T)>) -> Option<T> {
+    let mut best: Option<(f64, T)> = None;
+    for (when, x) in items {
+        if best.as_ref().is_none_or(|(t, _)| when > *t) {
+            best = Some((when, x));
+        }
+    }
+    best.map(|(_, x)| x)
+}
+
+/// The status Claude Code reports for `pane` (whose first process is `pane_pid`), if a trusted
+/// session file for it exists in one of `dirs`.
+pub fn status_for_pane(dirs: &[PathBuf], pane: &str, pane_pid: u32) -> Option<AgentStatus> {
+    newest(
+        trusted_sessions(dirs, pane, pane_pid)
+            .into_iter()
+            .filter_map(|(when, path, f)| {
+                let status = f.status?;
+                Some((
+                    when,
+                    AgentStatus {
+                        status,
+                        waiting_for: f.waiting_for,
+                        source: path.display().to_string(),
+                    },
+                ))
+            }),
+    )
 }
 
 /// A live Claude Code session's cross-session messaging socket, found through its session file
@@ -129,29 +152,12 @@ pub struct Peer {
 /// the same procStart, and whose `messagingSocketPath` is a socket owned by this user. Err says
 /// why there is none, in words for a person.
 pub fn peer_for_pane(dirs: &[PathBuf], pane: &str, pane_pid: u32) -> Result<Peer, String> {
-    let mut best: Option<(f64, PathBuf, SessionFile)> = None;
-    for dir in dirs {
-        let Ok(entries) = std::fs::read_dir(dir.join("sessions")) else {
-            continue;
-        };
-        for e in entries.flatten().take(MAX_FILES) {
-            let path = e.path();
-            if path.extension().is_none_or(|x| x != "json") {
-                continue;
-            }
-            let Some(f) = read_session(&path) else {
-                continue;
-            };
-            if !names_pane(f.tmux.as_deref(), pane) || !is_live(&f, pane_pid) {
-                continue;
-            }
-            let when = f.updated_at.as_ref().and_then(as_f64).unwrap_or(0.0);
-            if best.as_ref().is_none_or(|(t, ..)| when > *t) {
-                best = Some((when, path, f));
-            }
-        }
-    }
-    let Some((_, file, f)) = best else {
+    let best = newest(
+        trusted_sessions(dirs, pane, pane_pid)
+            .into_iter()
+            .map(|(when, path, f)| (when, (path, f))),
+    );
+    let Some((file, f)) = best else {
         let looked: Vec<String> = dirs
             .iter()
             .map(|d| d.join("sessions").display().to_string())

@@ -477,7 +477,7 @@ pub struct Presence {
 pub fn announce_watcher(ctx: &Ctx) -> Result<Presence> {
     ctx.state.ensure()?;
     let path = presence_path(ctx);
-    let file = open_lock(&path)?;
+    let file = crate::store::open_lock_file(&path)?;
     file.lock_shared()
         .map_err(|e| SbError::Other(anyhow::anyhow!("cannot lock {}: {e}", path.display())))?;
     Ok(Presence { _file: file })
@@ -498,20 +498,4 @@ pub fn watcher_running(ctx: &Ctx) -> bool {
         Err(TryLockError::WouldBlock) => true,
         Err(TryLockError::Error(_)) => false,
     }
-}
-
-fn open_lock(path: &std::path::Path) -> Result<File> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| SbError::Other(anyhow::anyhow!("cannot create {}: {e}", dir.display())))?;
-    }
-    OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(path)
-        .map_err(|e| SbError::Other(anyhow::anyhow!("cannot open {}: {e}", path.display())))
 }

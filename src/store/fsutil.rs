@@ -37,7 +37,8 @@ impl FileLock {
     }
 }
 
-fn open_lock_file(path: &Path) -> Result<File> {
+/// Open (creating it 0600, never through a symlink) the file a lock is taken on.
+pub fn open_lock_file(path: &Path) -> Result<File> {
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(|e| io_err("create", dir, e))?;
     }

@@ -6,7 +6,7 @@ pub mod markers;
 pub mod prompts;
 pub mod registry;
 
-pub use fsutil::{FileLock, write_atomic};
+pub use fsutil::{FileLock, open_lock_file, write_atomic};
 
 use crate::error::{Result, SbError};
 use std::fs;
